@@ -1,0 +1,145 @@
+/**
+ * Database tables (Drizzle, SQLite dialect: D1 and libsql). Column names follow automx2's model so
+ * its users can move their data; `drizzle-kit generate` turns this file into schema/migrations.
+ */
+import { relations, sql } from 'drizzle-orm'
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+export const SERVER_TYPES = ['imap', 'pop', 'smtp'] as const
+export const SOCKET_TYPES = ['SSL', 'STARTTLS', 'plain'] as const
+/**
+ * Stored authentication values. automx2's `plain`/`secure` spellings are kept; each one has a
+ * mapping in every output format (Apple has no GSSAPI or client-certificate value, so those are
+ * not allowed here: see protocols.md §3.3).
+ */
+export const AUTHENTICATIONS = ['plain', 'secure', 'NTLM', 'OAuth2', 'none'] as const
+export const DAV_TYPES = ['caldav', 'carddav'] as const
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`)
+
+export const provider = sqliteTable('provider', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  shortName: text('short_name').notNull(),
+})
+
+export const ldapserver = sqliteTable('ldapserver', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  port: integer('port').notNull().default(636),
+  useSsl: integer('use_ssl', { mode: 'boolean' }).notNull().default(true),
+  searchBase: text('search_base').notNull(),
+  searchFilter: text('search_filter').notNull().default('(mail={0})'),
+  attrUid: text('attr_uid').notNull().default('uid'),
+  attrCn: text('attr_cn').default('cn'),
+  bindUser: text('bind_user'),
+  bindPassword: text('bind_password'),
+})
+
+export const domain = sqliteTable(
+  'domain',
+  {
+    id: integer('id').primaryKey(),
+    // Lowercase A-label (punycode); the unique index is the lookup index for every request.
+    name: text('name').notNull().unique(),
+    providerId: integer('provider_id')
+      .notNull()
+      .references(() => provider.id),
+    ldapserverId: integer('ldapserver_id').references(() => ldapserver.id),
+  },
+  (t) => [
+    index('domain_provider_idx').on(t.providerId),
+    check('domain_name_lowercase', sql`${t.name} = lower(${t.name})`),
+  ],
+)
+
+export const server = sqliteTable(
+  'server',
+  {
+    id: integer('id').primaryKey(),
+    prio: integer('prio').notNull().default(10),
+    type: text('type', { enum: SERVER_TYPES }).notNull(),
+    name: text('name').notNull(),
+    port: integer('port').notNull(),
+    socketType: text('socket_type', { enum: SOCKET_TYPES }).notNull().default('STARTTLS'),
+    userName: text('user_name').notNull().default('%EMAILADDRESS%'),
+    authentication: text('authentication', { enum: AUTHENTICATIONS }).notNull().default('plain'),
+  },
+  (t) => [
+    check('server_type', inList('type', SERVER_TYPES)),
+    check('server_socket_type', inList('socket_type', SOCKET_TYPES)),
+    check('server_authentication', inList('authentication', AUTHENTICATIONS)),
+    check('server_port', sql`${t.port} BETWEEN 1 AND 65535`),
+  ],
+)
+
+export const serverDomain = sqliteTable(
+  'server_domain',
+  {
+    serverId: integer('server_id')
+      .notNull()
+      .references(() => server.id, { onDelete: 'cascade' }),
+    domainId: integer('domain_id')
+      .notNull()
+      .references(() => domain.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serverId, t.domainId] }),
+    index('server_domain_domain_idx').on(t.domainId),
+  ],
+)
+
+export const davserver = sqliteTable(
+  'davserver',
+  {
+    id: integer('id').primaryKey(),
+    type: text('type', { enum: DAV_TYPES }).notNull(),
+    url: text('url').notNull(),
+    port: integer('port').notNull(),
+    useSsl: integer('use_ssl', { mode: 'boolean' }).notNull().default(true),
+    domainRequired: integer('domain_required', { mode: 'boolean' }).notNull().default(false),
+    userName: text('user_name').notNull().default('%EMAILADDRESS%'),
+  },
+  (t) => [
+    check('davserver_type', inList('type', DAV_TYPES)),
+    check('davserver_port', sql`${t.port} BETWEEN 1 AND 65535`),
+  ],
+)
+
+export const davserverDomain = sqliteTable(
+  'davserver_domain',
+  {
+    davserverId: integer('davserver_id')
+      .notNull()
+      .references(() => davserver.id, { onDelete: 'cascade' }),
+    domainId: integer('domain_id')
+      .notNull()
+      .references(() => domain.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.davserverId, t.domainId] }),
+    index('davserver_domain_domain_idx').on(t.domainId),
+  ],
+)
+
+export const providerRelations = relations(provider, ({ many }) => ({
+  domains: many(domain),
+}))
+
+export const domainRelations = relations(domain, ({ one, many }) => ({
+  provider: one(provider, { fields: [domain.providerId], references: [provider.id] }),
+  ldapserver: one(ldapserver, { fields: [domain.ldapserverId], references: [ldapserver.id] }),
+  serverLinks: many(serverDomain),
+  davserverLinks: many(davserverDomain),
+}))
+
+export const serverDomainRelations = relations(serverDomain, ({ one }) => ({
+  server: one(server, { fields: [serverDomain.serverId], references: [server.id] }),
+  domain: one(domain, { fields: [serverDomain.domainId], references: [domain.id] }),
+}))
+
+export const davserverDomainRelations = relations(davserverDomain, ({ one }) => ({
+  davserver: one(davserver, { fields: [davserverDomain.davserverId], references: [davserver.id] }),
+  domain: one(domain, { fields: [davserverDomain.domainId], references: [domain.id] }),
+}))

@@ -1,0 +1,30 @@
+/** The database handle every query takes: Drizzle over D1 (or, later, libsql), with the schema. */
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
+import { drizzle } from 'drizzle-orm/d1'
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
+import * as schema from '../../schema/schema'
+
+/** What the D1 and libsql drivers have in common, `batch` included (one round trip, atomic). */
+export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
+  batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>
+}
+
+export function createD1Db(binding: D1Database): Db {
+  return drizzle(binding, { schema })
+}
+
+/**
+ * A failure of the storage itself (unreachable, timed out, broken), as opposed to an answer from it.
+ * Routes let it propagate; the app's error handler turns it into 503 + Retry-After.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError'
+}
+
+export async function usingDatabase<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (cause) {
+    throw new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
+  }
+}
