@@ -1,0 +1,41 @@
+/** Small builders for renderer tests: a sensible default with overrides. */
+import type { DavServer, DomainConfig, MailServer } from '../../src/model'
+
+export function aServer(overrides: Partial<MailServer> = {}): MailServer {
+  return {
+    type: 'imap',
+    hostname: 'imap.example.net',
+    port: 993,
+    socketType: 'SSL',
+    username: '%EMAILADDRESS%',
+    authentication: 'plain',
+    prio: 10,
+    ...overrides,
+  }
+}
+
+export function aDavServer(overrides: Partial<DavServer> = {}): DavServer {
+  return {
+    type: 'caldav',
+    url: 'https://dav.example.net/caldav/',
+    port: 443,
+    useSsl: true,
+    domainRequired: false,
+    username: '%EMAILADDRESS%',
+    ...overrides,
+  }
+}
+
+export function aDomainConfig(overrides: Partial<DomainConfig> = {}): DomainConfig {
+  return {
+    domain: 'example.net',
+    provider: { name: 'Example Mail', shortName: 'Example', domains: ['example.net', 'example.org'] },
+    servers: [
+      aServer(),
+      aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, socketType: 'SSL' }),
+    ],
+    davServers: [],
+    ldap: null,
+    ...overrides,
+  }
+}
