@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest'
+import { parseSeed, type SeedPlan } from '../src/seed-format'
+import sample from '../seed/sample.json'
+
+const minimal = { version: 2, provider: 'Example Inc.', domains: [{ name: 'example.com' }], servers: [] }
+
+function plan(document: unknown): SeedPlan {
+  const result = parseSeed(document)
+  if (!result.ok) throw new Error(JSON.stringify(result.error))
+  return result.value
+}
+
+function problems(document: unknown) {
+  const result = parseSeed(document)
+  if (result.ok) throw new Error('expected the seed to be refused')
+  return result.error
+}
+
+describe('parseSeed', () => {
+  it('accepts the bundled sample data', () => {
+    const p = plan(sample)
+    expect(p.domains.map((d) => d.name)).toEqual(['example.com', 'example.net', 'example.org'])
+    expect(p.servers.map((s) => s.type)).toEqual(['imap', 'pop', 'smtp', 'smtp'])
+    expect(p.davServers.map((d) => d.type)).toEqual(['caldav', 'carddav'])
+  })
+
+  it('applies automx2 defaults for ports, socket types, usernames and authentication', () => {
+    const p = plan({
+      ...minimal,
+      servers: [
+        { type: 'imap', name: 'imap.example.com' },
+        { type: 'pop', name: 'pop.example.com' },
+        { type: 'smtp', name: 'smtp.example.com' },
+        { type: 'smtp', name: 'smtp.example.com', port: 587 },
+        { type: 'imap', name: 'imap.example.com', port: 143 },
+      ],
+    })
+    expect(p.servers.map((s) => [s.type, s.port, s.socketType, s.prio])).toEqual([
+      ['imap', 993, 'SSL', 10],
+      ['pop', 995, 'SSL', 10],
+      ['smtp', 465, 'SSL', 10],
+      ['smtp', 587, 'STARTTLS', 10],
+      ['imap', 143, 'STARTTLS', 10],
+    ])
+    expect(new Set(p.servers.map((s) => s.userName))).toEqual(new Set(['%EMAILADDRESS%']))
+    expect(new Set(p.servers.map((s) => s.authentication))).toEqual(new Set(['plain']))
+  })
+
+  it('derives the short name from the first word of the provider name', () => {
+    expect(plan(minimal).provider).toEqual({ name: 'Example Inc.', shortName: 'Example' })
+    expect(plan({ ...minimal, short_name: 'Ex' }).provider.shortName).toBe('Ex')
+  })
+
+  it('accepts version 1: no version key, domains as plain strings', () => {
+    const p = plan({ provider: 'Old Co', domains: ['Example.COM', 'example.net'], servers: [{ type: 'imap', name: 'mail.example.com' }] })
+    expect(p.domains).toEqual([
+      { name: 'example.com', ldapserverId: null },
+      { name: 'example.net', ldapserverId: null },
+    ])
+  })
+
+  it('stores domains and host names lowercased in A-label form', () => {
+    const p = plan({ ...minimal, domains: ['Bücher.Example'], servers: [{ type: 'imap', name: 'Mail.Bücher.Example' }] })
+    expect(p.domains[0]?.name).toBe('xn--bcher-kva.example')
+    expect(p.servers[0]?.name).toBe('mail.xn--bcher-kva.example')
+  })
+
+  it('derives DAV ports and TLS from the URL', () => {
+    const p = plan({
+      ...minimal,
+      servers: [
+        { type: 'caldav', url: 'https://dav.example.com/cal/' },
+        { type: 'carddav', url: 'http://dav.example.com:8008/card/' },
+      ],
+    })
+    expect(p.davServers.map((d) => [d.type, d.port, d.useSsl])).toEqual([
+      ['caldav', 443, true],
+      ['carddav', 8008, false],
+    ])
+  })
+
+  it('applies LDAP defaults and links domains to LDAP servers', () => {
+    const p = plan({
+      ...minimal,
+      domains: [{ name: 'example.com', ldapserver_id: 42 }],
+      ldapservers: [{ id: 42, name: 'ldap.example.com', search_base: 'ou=people,dc=example,dc=com', bind_user: 'cn=reader', bind_password: 's3cret' }],
+    })
+    expect(p.domains[0]?.ldapserverId).toBe(42)
+    expect(p.ldapServers[0]).toEqual({
+      id: 42,
+      name: 'ldap.example.com',
+      port: 636,
+      useSsl: true,
+      searchBase: 'ou=people,dc=example,dc=com',
+      searchFilter: '(mail={0})',
+      attrUid: 'uid',
+      attrCn: 'cn',
+      bindUser: 'cn=reader',
+      bindPassword: 's3cret',
+    })
+  })
+
+  it('accepts the modern authentication spellings and stores automx2 ones', () => {
+    const p = plan({
+      ...minimal,
+      servers: [
+        { type: 'imap', name: 'a.example.com', authentication: 'password-cleartext' },
+        { type: 'imap', name: 'a.example.com', authentication: 'password-encrypted' },
+        { type: 'smtp', name: 'a.example.com', authentication: 'OAuth2' },
+      ],
+    })
+    expect(p.servers.map((s) => s.authentication)).toEqual(['plain', 'secure', 'OAuth2'])
+  })
+
+  it.each([
+    ['not an object', [1, 2], '', 'JSON object'],
+    ['wrong version', { ...minimal, version: 3 }, 'version', 'unsupported version'],
+    ['missing provider', { version: 2, domains: ['example.com'] }, 'provider', ''],
+    ['missing domains', { version: 2, provider: 'X' }, 'domains', ''],
+    ['empty domains', { ...minimal, domains: [] }, 'domains', 'at least one domain'],
+    ['bad domain', { ...minimal, domains: ['not a domain'] }, 'domains[0]', ''],
+    ['duplicate domain', { ...minimal, domains: ['example.com', 'EXAMPLE.com'] }, 'domains[1]', 'duplicate'],
+    ['unknown server type', { ...minimal, servers: [{ type: 'exchange', name: 'x.example.com' }] }, 'servers[0].type', 'unknown server type'],
+    ['missing server type', { ...minimal, servers: [{ name: 'x.example.com' }] }, 'servers[0].type', 'missing server type'],
+    ['bad port', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', port: 70000 }] }, 'servers[0].port', '1 to 65535'],
+    ['fractional port', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', port: 99.5 }] }, 'servers[0].port', 'whole number'],
+    ['string port', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', port: '993' }] }, 'servers[0].port', 'number'],
+    ['bad host', { ...minimal, servers: [{ type: 'smtp', name: 'smtp example com' }] }, 'servers[0].name', 'host name'],
+    ['bad socket type', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', socket_type: 'TLS' }] }, 'servers[0].socket_type', 'SSL, STARTTLS, plain'],
+    ['no Apple equivalent', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', authentication: 'GSSAPI' }] }, 'servers[0].authentication', 'unsupported authentication'],
+    ['no auth on imap', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', authentication: 'none' }] }, 'servers[0].authentication', 'only allowed for smtp'],
+    ['bad DAV URL', { ...minimal, servers: [{ type: 'caldav', url: 'ftp://dav.example.com/' }] }, 'servers[0].url', 'http or https'],
+    ['unknown key', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', prot: 1 }] }, 'servers[0]', 'unknown key(s): prot'],
+    ['unknown ldapserver_id', { ...minimal, domains: [{ name: 'example.com', ldapserver_id: 7 }] }, 'domains[0].ldapserver_id', 'unknown ldapserver_id 7'],
+    ['filter without {0}', { ...minimal, ldapservers: [{ id: 1, name: 'ldap.example.com', search_base: 'dc=x', search_filter: '(mail=*)' }] }, 'ldapservers[0].search_filter', '{0}'],
+    ['provider name too long', { ...minimal, provider: 'x'.repeat(61) }, 'provider', 'at most 60'],
+    ['short name too long', { ...minimal, short_name: 'x'.repeat(21) }, 'short_name', 'at most 20'],
+  ])('refuses %s, naming the field', (_case, document, path, message) => {
+    const found = problems(document)
+    expect(found).toContainEqual(expect.objectContaining({ path, message: expect.stringContaining(message) }))
+  })
+})
