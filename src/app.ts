@@ -1,0 +1,60 @@
+/** The Hono app: per-request database handle, request log line, routes, error mapping. */
+import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { createD1Db, DatabaseUnavailableError } from './db/client'
+import { pingDatabase } from './db/queries'
+import type { AppEnv } from './env'
+import { createLogger } from './log'
+import { autoconfig } from './routes/autoconfig'
+import { initdb } from './routes/initdb'
+
+const RETRY_AFTER_SECONDS = '30'
+
+const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('db', createD1Db(c.env.DB))
+  await next()
+})
+
+// One line per request. Only the path is logged: query strings carry addresses (local parts), and
+// headers and bodies can carry passwords (Autodiscover Basic auth).
+const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = Date.now()
+  await next()
+  createLogger(c.env.LOG_LEVEL).log('info', 'request', {
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+    domain: c.var.domain ?? null,
+  })
+})
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use(requestLog, withDatabase)
+
+  app.get('/healthz', async (c) => {
+    try {
+      await pingDatabase(c.var.db)
+      return c.text('ok')
+    } catch {
+      return c.text('database unavailable', 503, { 'Retry-After': RETRY_AFTER_SECONDS })
+    }
+  })
+  app.route('/', autoconfig)
+  app.route('/', initdb)
+
+  app.notFound((c) => c.text('not found', 404))
+  app.onError((error, c) => {
+    const logger = createLogger(c.env.LOG_LEVEL)
+    if (error instanceof DatabaseUnavailableError) {
+      logger.log('error', 'database unavailable', { path: c.req.path, cause: error.message })
+      return c.text('the configuration database is unavailable; try again shortly', 503, {
+        'Retry-After': RETRY_AFTER_SECONDS,
+      })
+    }
+    logger.log('error', 'unhandled error', { path: c.req.path, error: error.name, cause: error.message })
+    return c.text('internal error', 500)
+  })
+  return app
+}

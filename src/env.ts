@@ -1,0 +1,21 @@
+/** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
+import type { Db } from './db/client'
+
+/** `Env` (from `wrangler types`) holds what wrangler.toml declares; secrets are added here. */
+export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
+  /** Bearer token for /initdb/ and the admin API; unset = admin routes answer 404. */
+  ADMIN_TOKEN?: string
+  /** `debug` | `info` | `warn` | `error`; default info. */
+  LOG_LEVEL?: string
+}
+
+export interface Variables {
+  db: Db
+  /** The mail domain a request was about, for the request log line. */
+  domain?: string
+}
+
+export interface AppEnv {
+  Bindings: Bindings
+  Variables: Variables
+}

@@ -1,0 +1,30 @@
+/**
+ * JSON log lines on the console (Workers Logs and `wrangler tail` read them). Callers pass only
+ * fields that are safe to keep: never a local part, a password, an Authorization header or a body.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+function isLogLevel(value: string | undefined): value is LogLevel {
+  return value !== undefined && value in RANK
+}
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>
+
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: LogFields): void
+}
+
+export function createLogger(configuredLevel: string | undefined): Logger {
+  const threshold = RANK[isLogLevel(configuredLevel) ? configuredLevel : 'info']
+  return {
+    log(level, message, fields = {}) {
+      if (RANK[level] < threshold) return
+      const line = JSON.stringify({ level, msg: message, ...fields })
+      if (level === 'error') console.error(line)
+      else if (level === 'warn') console.warn(line)
+      else console.log(line)
+    },
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Mozilla Autoconfig: GET /mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml
+ * (the URLs Thunderbird, K-9, FairEmail and Evolution try; protocols.md §1.1).
+ */
+import { Hono, type Context } from 'hono'
+import { ADDRESS_ERROR_MESSAGES, domainFromHost, parseEmailAddress, readRawQueryParam } from '../address'
+import { findDomainConfig } from '../db/queries'
+import type { AppEnv } from '../env'
+import { renderAutoconfig } from '../render/autoconfig'
+
+const EMAIL_PARAM = 'emailaddress'
+// Quirk(Thunderbird): it parses the body only for a text/xml, application/xml or text/rdf type
+// (protocols.md §0 item 4, §1.3).
+export const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8' }
+
+async function serveAutoconfig(c: Context<AppEnv>) {
+  const raw = readRawQueryParam(c.req.url, EMAIL_PARAM)
+  if (raw === undefined) return c.text(`${EMAIL_PARAM} is not valid percent-encoded UTF-8`, 400)
+  let domain: string | null
+  if (raw === null || raw.trim() === '') {
+    // No address (a Thunderbird pref can withhold it, §5 "Absent emailaddress"): the Host names
+    // the domain and the document is the generic one, with placeholders.
+    domain = domainFromHost(new URL(c.req.url).host)
+    if (domain === null) return c.text(`${EMAIL_PARAM} is missing and the host name names no mail domain`, 400)
+  } else {
+    const who = parseEmailAddress(raw)
+    if (!who.ok) return c.text(`${EMAIL_PARAM}: ${ADDRESS_ERROR_MESSAGES[who.error]}`, 400)
+    domain = who.value.domain
+  }
+  c.set('domain', domain)
+  const config = await findDomainConfig(c.var.db, domain)
+  if (!config) return c.text(`no mail configuration for ${domain}`, 404)
+  return c.body(renderAutoconfig(config, null), 200, XML_HEADERS)
+}
+
+export const autoconfig = new Hono<AppEnv>()
+autoconfig.get('/mail/config-v1.1.xml', serveAutoconfig)
+autoconfig.get('/.well-known/autoconfig/mail/config-v1.1.xml', serveAutoconfig)

@@ -1,0 +1,41 @@
+import { env } from 'cloudflare:test'
+import { beforeEach, describe, expect, it } from 'vitest'
+import worker from '../../src/index'
+import sample from '../../seed/sample.json'
+import { countingD1 } from '../support/counting-d1'
+import { resetDatabase, seed } from '../support/worker'
+
+beforeEach(async () => {
+  await resetDatabase()
+  await seed(sample)
+})
+
+// Design card: one database round trip per config request.
+describe('database round trips per config request', () => {
+  it.each([
+    ['a known domain', 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40example.net', 200],
+    ['an unknown domain', 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40nowhere.example', 404],
+    ['a request without an address', 'https://autoconfig.example.org/mail/config-v1.1.xml', 200],
+  ])('Autoconfig for %s sends one statement in one round trip', async (_case, url, status) => {
+    const counter = countingD1(env.DB)
+    const response = await worker.fetch(new Request(url), { ...env, DB: counter.binding })
+    expect(response.status).toBe(status)
+    expect(counter.statements).toHaveLength(1)
+    expect(counter.roundTrips()).toBe(1)
+  })
+
+  it('sends nothing for a request refused before the lookup', async () => {
+    const counter = countingD1(env.DB)
+    const response = await worker.fetch(new Request('https://x.example/mail/config-v1.1.xml?emailaddress=nope'), { ...env, DB: counter.binding })
+    expect(response.status).toBe(400)
+    expect(counter.roundTrips()).toBe(0)
+  })
+
+  it('counts batches as one round trip (the counter itself is sound)', async () => {
+    const counter = countingD1(env.DB)
+    await counter.binding.batch([counter.binding.prepare('SELECT 1'), counter.binding.prepare('SELECT 2')])
+    await counter.binding.prepare('SELECT 3').first()
+    expect(counter.statements).toHaveLength(3)
+    expect(counter.roundTrips()).toBe(2)
+  })
+})
