@@ -11,7 +11,9 @@ import { initdb } from './routes/initdb'
 const RETRY_AFTER_SECONDS = '30'
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('db', createD1Db(c.env.DB))
+  const db = createD1Db(c.env.DB)
+  c.set('db', db)
+  c.set('lookup', { db })
   await next()
 })
 

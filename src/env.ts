@@ -1,5 +1,6 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from './db/client'
+import type { LookupDeps } from './lookup'
 
 /** `Env` (from `wrangler types`) holds what wrangler.toml declares; secrets are added here. */
 export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
@@ -11,6 +12,8 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
 
 export interface Variables {
   db: Db
+  /** What resolveAccount needs: the database, and the directory client when there is one. */
+  lookup: LookupDeps
   /** The mail domain a request was about, for the request log line. */
   domain?: string
 }

@@ -4,8 +4,9 @@
  */
 import { Hono, type Context } from 'hono'
 import { ADDRESS_ERROR_MESSAGES, domainFromHost, parseEmailAddress, readRawQueryParam } from '../address'
-import { findDomainConfig } from '../db/queries'
 import type { AppEnv } from '../env'
+import { resolveAccount } from '../lookup'
+import type { EmailAddress } from '../model'
 import { renderAutoconfig } from '../render/autoconfig'
 
 const EMAIL_PARAM = 'emailaddress'
@@ -17,20 +18,25 @@ async function serveAutoconfig(c: Context<AppEnv>) {
   const raw = readRawQueryParam(c.req.url, EMAIL_PARAM)
   if (raw === undefined) return c.text(`${EMAIL_PARAM} is not valid percent-encoded UTF-8`, 400)
   let domain: string | null
+  let who: EmailAddress | null = null
   if (raw === null || raw.trim() === '') {
     // No address (a Thunderbird pref can withhold it, §5 "Absent emailaddress"): the Host names
     // the domain and the document is the generic one, with placeholders.
     domain = domainFromHost(new URL(c.req.url).host)
     if (domain === null) return c.text(`${EMAIL_PARAM} is missing and the host name names no mail domain`, 400)
   } else {
-    const who = parseEmailAddress(raw)
-    if (!who.ok) return c.text(`${EMAIL_PARAM}: ${ADDRESS_ERROR_MESSAGES[who.error]}`, 400)
-    domain = who.value.domain
+    const parsed = parseEmailAddress(raw)
+    if (!parsed.ok) return c.text(`${EMAIL_PARAM}: ${ADDRESS_ERROR_MESSAGES[parsed.error]}`, 400)
+    domain = parsed.value.domain
+    who = parsed.value
   }
   c.set('domain', domain)
-  const config = await findDomainConfig(c.var.db, domain)
-  if (!config) return c.text(`no mail configuration for ${domain}`, 404)
-  return c.body(renderAutoconfig(config, null), 200, XML_HEADERS)
+  const resolved = await resolveAccount(c.var.lookup, domain, who)
+  if (resolved.kind === 'unknown-domain') return c.text(`no mail configuration for ${domain}`, 404)
+  if (resolved.kind === 'directory-unavailable') {
+    return c.text('the user directory is unavailable; try again shortly', 503, { 'Retry-After': '30' })
+  }
+  return c.body(renderAutoconfig(resolved.config, resolved.user), 200, XML_HEADERS)
 }
 
 export const autoconfig = new Hono<AppEnv>()
