@@ -2,21 +2,41 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
+
 export default defineConfig({
-  plugins: [
-    cloudflareTest(async () => ({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        bindings: {
-          ADMIN_TOKEN: 'test-admin-token',
-          LOG_LEVEL: 'warn',
-          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./schema/migrations', import.meta.url))),
+  test: {
+    projects: [
+      {
+        // Worker tests: run inside workerd with a real local D1 (migrations applied per test file).
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ADMIN_TOKEN: 'test-admin-token',
+                LOG_LEVEL: 'warn',
+                TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/node/**'],
+          setupFiles: ['./test/support/apply-migrations.ts'],
         },
       },
-    })),
-  ],
-  test: {
-    include: ['test/**/*.test.ts'],
-    setupFiles: ['./test/support/apply-migrations.ts'],
+      {
+        // Node tests: what needs the host (child processes such as openssl or slapd, a browser,
+        // the self-hosted Node entry, libsql files).
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/node/**/*.test.ts'],
+        },
+      },
+    ],
   },
 })
