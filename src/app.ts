@@ -5,6 +5,7 @@ import { createD1Db, DatabaseUnavailableError } from './db/client'
 import { pingDatabase } from './db/queries'
 import type { AppEnv } from './env'
 import { createLogger } from './log'
+import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
 import { initdb } from './routes/initdb'
 
@@ -45,6 +46,7 @@ export function createApp(): Hono<AppEnv> {
   })
   app.route('/', autoconfig)
   app.route('/', initdb)
+  app.route('/', adminDns)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

@@ -6,6 +6,8 @@ import type { LookupDeps } from './lookup'
 export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
   /** Bearer token for /initdb/ and the admin API; unset = admin routes answer 404. */
   ADMIN_TOKEN?: string
+  /** Public host name of this service, target of the published CNAME/SRV records. */
+  SERVICE_HOSTNAME?: string
   /** `debug` | `info` | `warn` | `error`; default info. */
   LOG_LEVEL?: string
 }
