@@ -123,6 +123,25 @@ export const davserverDomain = sqliteTable(
   ],
 )
 
+/**
+ * The Exchange ActiveSync endpoint of a domain (mobilesync Autodiscover and Autodiscover v2,
+ * protocols.md §2.8–2.9). Not part of automx2's model, so it lives in its own table rather than in
+ * a new column of an automx2 table; at most one per domain, and https only (EAS clients send the
+ * user's password with every request).
+ */
+export const activesync = sqliteTable(
+  'activesync',
+  {
+    id: integer('id').primaryKey(),
+    domainId: integer('domain_id')
+      .notNull()
+      .unique()
+      .references(() => domain.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+  },
+  (t) => [check('activesync_url_https', sql`${t.url} LIKE 'https://%'`)],
+)
+
 export const providerRelations = relations(provider, ({ many }) => ({
   domains: many(domain),
 }))
@@ -132,6 +151,11 @@ export const domainRelations = relations(domain, ({ one, many }) => ({
   ldapserver: one(ldapserver, { fields: [domain.ldapserverId], references: [ldapserver.id] }),
   serverLinks: many(serverDomain),
   davserverLinks: many(davserverDomain),
+  activesync: one(activesync),
+}))
+
+export const activesyncRelations = relations(activesync, ({ one }) => ({
+  domain: one(domain, { fields: [activesync.domainId], references: [domain.id] }),
 }))
 
 export const serverDomainRelations = relations(serverDomain, ({ one }) => ({

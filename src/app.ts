@@ -4,9 +4,11 @@ import { createMiddleware } from 'hono/factory'
 import { createD1Db, DatabaseUnavailableError } from './db/client'
 import { pingDatabase } from './db/queries'
 import type { AppEnv } from './env'
-import { createLogger } from './log'
+import { createLogger, loggablePath } from './log'
 import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
+import { autodiscover } from './routes/autodiscover'
+import { autodiscoverV2 } from './routes/autodiscover-v2'
 import { initdb } from './routes/initdb'
 
 const RETRY_AFTER_SECONDS = '30'
@@ -25,7 +27,7 @@ const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   await next()
   createLogger(c.env.LOG_LEVEL).log('info', 'request', {
     method: c.req.method,
-    path: c.req.path,
+    path: loggablePath(c.req.path),
     status: c.res.status,
     duration_ms: Date.now() - started,
     domain: c.var.domain ?? null,
@@ -45,6 +47,8 @@ export function createApp(): Hono<AppEnv> {
     }
   })
   app.route('/', autoconfig)
+  app.route('/', autodiscover)
+  app.route('/', autodiscoverV2)
   app.route('/', initdb)
   app.route('/', adminDns)
 
@@ -52,12 +56,12 @@ export function createApp(): Hono<AppEnv> {
   app.onError((error, c) => {
     const logger = createLogger(c.env.LOG_LEVEL)
     if (error instanceof DatabaseUnavailableError) {
-      logger.log('error', 'database unavailable', { path: c.req.path, cause: error.message })
+      logger.log('error', 'database unavailable', { path: loggablePath(c.req.path), cause: error.message })
       return c.text('the configuration database is unavailable; try again shortly', 503, {
         'Retry-After': RETRY_AFTER_SECONDS,
       })
     }
-    logger.log('error', 'unhandled error', { path: c.req.path, error: error.name, cause: error.message })
+    logger.log('error', 'unhandled error', { path: loggablePath(c.req.path), error: error.name, cause: error.message })
     return c.text('internal error', 500)
   })
   return app

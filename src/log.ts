@@ -10,6 +10,17 @@ function isLogLevel(value: string | undefined): value is LogLevel {
   return value !== undefined && value in RANK
 }
 
+/**
+ * The path as logged: a segment holding an address (`/autodiscover/autodiscover.json/v1.0/<address>`)
+ * is replaced, so local parts stay out of the log there too.
+ */
+export function loggablePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (/@|%40/i.test(segment) ? '<address>' : segment))
+    .join('/')
+}
+
 export type LogFields = Record<string, string | number | boolean | null | undefined>
 
 export interface Logger {

@@ -65,6 +65,8 @@ export interface DomainConfig {
   readonly servers: readonly MailServer[]
   readonly davServers: readonly DavServer[]
   readonly ldap: LdapServer | null
+  /** The domain's Exchange ActiveSync endpoint (https), or null when it has none. */
+  readonly activeSyncUrl: string | null
 }
 
 /** What a directory lookup found for one user; null fields were not found. */

@@ -3,6 +3,8 @@
  * validated and normalised into rows. automx2's defaults apply: ports imap 993, pop 995, smtp 465;
  * SSL on 465/993/995, else STARTTLS; LDAP on 636 (LDAPS), filter (mail={0}), attributes uid/cn;
  * short name = first word of the provider name; every server serves every domain of the file.
+ * Beyond automx2: one `{"type": "activesync", "url": "https://…"}` entry gives every domain of the
+ * file an Exchange ActiveSync endpoint (answered by mobilesync Autodiscover and v2 JSON).
  */
 import { z } from 'zod'
 import { normaliseDomain } from './address'
@@ -55,6 +57,8 @@ export interface SeedPlan {
   readonly servers: readonly ServerRow[]
   readonly davServers: readonly DavServerRow[]
   readonly ldapServers: readonly LdapServerRow[]
+  /** The Exchange ActiveSync URL for every domain of the file, or null. */
+  readonly activeSyncUrl: string | null
 }
 
 export interface SeedProblem {
@@ -133,15 +137,24 @@ const davServer = z.strictObject({
   user_name: username,
 })
 
-const SERVER_TYPES_TEXT = 'imap, pop, smtp, caldav, carddav'
+// Quirk(EAS clients): they send the user's password with every ActiveSync request, and iOS and
+// Autodiscover v2 clients expect an https endpoint; a plain-http URL is refused here.
+const activeSyncServer = z.strictObject({
+  type: z.literal('activesync'),
+  url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+})
+
+const SERVER_TYPES_TEXT = 'imap, pop, smtp, caldav, carddav, activesync'
 const server = z.unknown().transform((value, ctx) => {
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined
   const schema =
     type === 'caldav' || type === 'carddav'
       ? davServer
-      : type === 'imap' || type === 'pop' || type === 'pop3' || type === 'smtp'
-        ? mailServer
-        : null
+      : type === 'activesync'
+        ? activeSyncServer
+        : type === 'imap' || type === 'pop' || type === 'pop3' || type === 'smtp'
+          ? mailServer
+          : null
   if (schema === null) {
     ctx.addIssue({
       code: 'custom',
@@ -255,7 +268,11 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
       problems.push({ path: `${path}.ldapserver_id`, message: `unknown ldapserver_id ${d.ldapserver_id}` })
     }
   })
+  let activeSyncCount = 0
   doc.servers.forEach((s, i) => {
+    if (s.type === 'activesync' && ++activeSyncCount > 1) {
+      problems.push({ path: `servers[${i}]`, message: 'only one activesync server per file (each domain has one ActiveSync URL)' })
+    }
     if (s.type === 'pop' || s.type === 'imap') {
       // Incoming servers always need credentials; Thunderbird drops an incoming entry with `none`.
       if (s.authentication === 'none') {
@@ -267,8 +284,11 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
 
   const servers: ServerRow[] = []
   const davServers: DavServerRow[] = []
+  let activeSyncUrl: string | null = null
   for (const s of doc.servers) {
-    if ('url' in s) {
+    if (s.type === 'activesync') {
+      activeSyncUrl = s.url
+    } else if ('url' in s) {
       const url = new URL(s.url)
       davServers.push({
         type: s.type,
@@ -312,5 +332,6 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
       bindUser: l.bind_user ?? null,
       bindPassword: l.bind_password ?? null,
     })),
+    activeSyncUrl,
   })
 }

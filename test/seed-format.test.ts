@@ -22,6 +22,16 @@ describe('parseSeed', () => {
     expect(p.domains.map((d) => d.name)).toEqual(['example.com', 'example.net', 'example.org'])
     expect(p.servers.map((s) => s.type)).toEqual(['imap', 'pop', 'smtp', 'smtp'])
     expect(p.davServers.map((d) => d.type)).toEqual(['caldav', 'carddav'])
+    expect(p.activeSyncUrl).toBeNull()
+  })
+
+  // protocols.md §2.8: the mobilesync answer needs the domain's Exchange ActiveSync URL.
+  it('plans an activesync server as the ActiveSync URL of the file, apart from the mail servers', () => {
+    const url = 'https://eas.example.com/Microsoft-Server-ActiveSync'
+    const p = plan({ ...minimal, servers: [{ type: 'imap', name: 'imap.example.com' }, { type: 'activesync', url }] })
+    expect(p.activeSyncUrl).toBe(url)
+    expect(p.servers.map((s) => s.type)).toEqual(['imap'])
+    expect(p.davServers).toEqual([])
   })
 
   it('applies automx2 defaults for ports, socket types, usernames and authentication', () => {
@@ -129,6 +139,10 @@ describe('parseSeed', () => {
     ['bad socket type', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', socket_type: 'TLS' }] }, 'servers[0].socket_type', 'SSL, STARTTLS, plain'],
     ['no Apple equivalent', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', authentication: 'GSSAPI' }] }, 'servers[0].authentication', 'unsupported authentication'],
     ['no auth on imap', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', authentication: 'none' }] }, 'servers[0].authentication', 'only allowed for smtp'],
+    ['http ActiveSync URL', { ...minimal, servers: [{ type: 'activesync', url: 'http://eas.example.com/Microsoft-Server-ActiveSync' }] }, 'servers[0].url', 'https URL'],
+    ['ActiveSync without URL', { ...minimal, servers: [{ type: 'activesync' }] }, 'servers[0].url', ''],
+    ['ActiveSync with a host name', { ...minimal, servers: [{ type: 'activesync', url: 'https://eas.example.com/', name: 'eas.example.com' }] }, 'servers[0]', 'unknown key(s): name'],
+    ['two ActiveSync URLs', { ...minimal, servers: [{ type: 'activesync', url: 'https://a.example.com/' }, { type: 'activesync', url: 'https://b.example.com/' }] }, 'servers[1]', 'only one activesync'],
     ['bad DAV URL', { ...minimal, servers: [{ type: 'caldav', url: 'ftp://dav.example.com/' }] }, 'servers[0].url', 'http or https'],
     ['unknown key', { ...minimal, servers: [{ type: 'imap', name: 'x.example.com', prot: 1 }] }, 'servers[0]', 'unknown key(s): prot'],
     ['unknown ldapserver_id', { ...minimal, domains: [{ name: 'example.com', ldapserver_id: 7 }] }, 'domains[0].ldapserver_id', 'unknown ldapserver_id 7'],

@@ -27,6 +27,7 @@ function selectDomainConfig(db: Db, name: string) {
       ldapserver: true,
       serverLinks: { columns: {}, with: { server: true } },
       davserverLinks: { columns: {}, with: { davserver: true } },
+      activesync: { columns: { url: true } },
     },
   })
 }
@@ -85,6 +86,7 @@ export function toDomainConfig(row: DomainRow): DomainConfig {
     servers,
     davServers,
     ldap,
+    activeSyncUrl: row.activesync?.url ?? null,
   }
 }
 

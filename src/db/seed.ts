@@ -84,6 +84,10 @@ export async function writeSeed(db: Db, plan: SeedPlan): Promise<Result<SeedCoun
         .values(davIds.flatMap((davserverId) => domainIds.map((domainId) => ({ davserverId, domainId })))),
     )
   }
+  if (plan.activeSyncUrl !== null) {
+    const url = plan.activeSyncUrl
+    statements.push(db.insert(t.activesync).values(domainIds.map((domainId) => ({ domainId, url }))))
+  }
   const [first, ...rest] = statements
   if (!first) return ok(counts(plan))
   try {
@@ -113,6 +117,7 @@ export async function purgeAll(db: Db): Promise<{ providers: number; domains: nu
   await usingDatabase(() => db.batch([
     db.delete(t.serverDomain),
     db.delete(t.davserverDomain),
+    db.delete(t.activesync),
     db.delete(t.domain),
     db.delete(t.server),
     db.delete(t.davserver),

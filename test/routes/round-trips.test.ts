@@ -24,6 +24,37 @@ describe('database round trips per config request', () => {
     expect(counter.roundTrips()).toBe(1)
   })
 
+  const POX_BODY = (address: string) =>
+    `<Autodiscover><Request><EMailAddress>${address}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`
+
+  it.each([
+    ['a known domain', 'a@example.net', '<Protocol>'],
+    ['an unknown domain', 'a@nowhere.example', '<ErrorCode>500</ErrorCode>'],
+  ])('Autodiscover POX for %s sends one statement in one round trip', async (_case, address, expected) => {
+    const counter = countingD1(env.DB)
+    const request = new Request('https://autodiscover.example.com/autodiscover/autodiscover.xml', { method: 'POST', body: POX_BODY(address) })
+    const response = await worker.fetch(request, { ...env, DB: counter.binding })
+    expect(await response.text()).toContain(expected)
+    expect(counter.statements).toHaveLength(1)
+    expect(counter.roundTrips()).toBe(1)
+  })
+
+  it('Autodiscover v2 sends one statement in one round trip', async () => {
+    const counter = countingD1(env.DB)
+    const url = 'https://autodiscover.example.com/autodiscover/autodiscover.json?Email=a%40example.net&Protocol=AutodiscoverV1'
+    const response = await worker.fetch(new Request(url), { ...env, DB: counter.binding })
+    expect(response.status).toBe(200)
+    expect(counter.roundTrips()).toBe(1)
+  })
+
+  it('sends nothing for an Autodiscover request refused before the lookup', async () => {
+    const counter = countingD1(env.DB)
+    const request = new Request('https://autodiscover.example.com/autodiscover/autodiscover.xml', { method: 'POST', body: POX_BODY('nope') })
+    const response = await worker.fetch(request, { ...env, DB: counter.binding })
+    expect(await response.text()).toContain('<ErrorCode>600</ErrorCode>')
+    expect(counter.roundTrips()).toBe(0)
+  })
+
   it('sends nothing for a request refused before the lookup', async () => {
     const counter = countingD1(env.DB)
     const response = await worker.fetch(new Request('https://x.example/mail/config-v1.1.xml?emailaddress=nope'), { ...env, DB: counter.binding })

@@ -36,6 +36,7 @@ export function aDomainConfig(overrides: Partial<DomainConfig> = {}): DomainConf
     ],
     davServers: [],
     ldap: null,
+    activeSyncUrl: null,
     ...overrides,
   }
 }

@@ -10,7 +10,7 @@ export function request(path: string, init?: RequestInit): Promise<Response> {
 
 export async function resetDatabase(): Promise<void> {
   await env.DB.batch(
-    ['server_domain', 'davserver_domain', 'domain', 'server', 'davserver', 'provider', 'ldapserver'].map((table) =>
+    ['server_domain', 'davserver_domain', 'activesync', 'domain', 'server', 'davserver', 'provider', 'ldapserver'].map((table) =>
       env.DB.prepare(`DELETE FROM ${table}`),
     ),
   )
