@@ -3,8 +3,9 @@
  * needs. One database round trip; plus a directory lookup when the domain has an LDAP server and
  * a directory is configured.
  */
-import { findDomainConfig } from './db/queries'
 import type { Db } from './db/client'
+import type { DomainCache } from './db/domain-cache'
+import { findDomainConfig } from './db/queries'
 import type { DomainConfig, EmailAddress, LdapServer, UserIdentity } from './model'
 
 /** Looks one user up in a domain's directory; null when the directory has no such entry. */
@@ -13,6 +14,8 @@ export type FindUser = (ldap: LdapServer, who: EmailAddress) => Promise<UserIden
 export interface LookupDeps {
   readonly db: Db
   readonly findUser?: FindUser
+  /** Resolved domain data kept between requests; absent = always ask the database. */
+  readonly cache?: DomainCache
 }
 
 export type Resolution =
@@ -21,8 +24,16 @@ export type Resolution =
   /** The domain has a directory, and it could not be asked (down, refused the bind, timed out). */
   | { readonly kind: 'directory-unavailable'; readonly cause: string }
 
-export async function resolveAccount(deps: LookupDeps, domain: string, who: EmailAddress | null): Promise<Resolution> {
+async function findConfig(deps: LookupDeps, domain: string): Promise<DomainConfig | null> {
+  const cached = deps.cache?.get(domain)
+  if (cached !== undefined) return cached
   const config = await findDomainConfig(deps.db, domain)
+  deps.cache?.set(domain, config)
+  return config
+}
+
+export async function resolveAccount(deps: LookupDeps, domain: string, who: EmailAddress | null): Promise<Resolution> {
+  const config = await findConfig(deps, domain)
   if (!config) return { kind: 'unknown-domain' }
   if (!config.ldap || !who || !deps.findUser) return { kind: 'found', config, user: null }
   try {

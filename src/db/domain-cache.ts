@@ -1,0 +1,73 @@
+/**
+ * An in-isolate (in-process, for the Node entry) cache of resolved domain data, so a repeated
+ * request for the same domain costs no database round trip. Only `DomainConfig` is cached, never a
+ * per-user document: login names and display names from LDAP are looked up per request.
+ *
+ * Staleness bound: an entry lives `ttlMs`. A write through this service's admin routes clears the
+ * cache of the isolate that served it at once; other isolates (other Cloudflare locations, other
+ * instances) see the change when their entry expires, so at most `ttlMs` after the write.
+ * Unknown domains are cached too (as `null`), which keeps floods of junk requests off the database.
+ */
+import type { DomainConfig } from '../model'
+
+export interface DomainCacheOptions {
+  readonly ttlMs: number
+  readonly maxEntries: number
+  /** Milliseconds since some epoch; injectable so tests can move time. */
+  readonly now?: () => number
+}
+
+interface Entry {
+  readonly config: DomainConfig | null
+  readonly expiresAt: number
+}
+
+export class DomainCache {
+  private readonly entries = new Map<string, Entry>()
+  private readonly now: () => number
+
+  constructor(private readonly options: DomainCacheOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** The cached answer for a domain: a config, `null` (known unknown), or `undefined` (miss). */
+  get(domain: string): DomainConfig | null | undefined {
+    const entry = this.entries.get(domain)
+    if (!entry) return undefined
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(domain)
+      return undefined
+    }
+    return entry.config
+  }
+
+  set(domain: string, config: DomainConfig | null): void {
+    if (this.options.ttlMs <= 0) return
+    // Map keeps insertion order: dropping the first key evicts the oldest entry.
+    this.entries.delete(domain)
+    if (this.entries.size >= this.options.maxEntries) {
+      const oldest = this.entries.keys().next()
+      if (!oldest.done) this.entries.delete(oldest.value)
+    }
+    this.entries.set(domain, { config, expiresAt: this.now() + this.options.ttlMs })
+  }
+
+  /** Forget everything: called after every write to the configuration data. */
+  clear(): void {
+    this.entries.clear()
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+}
+
+export const DEFAULT_CACHE_TTL_SECONDS = 60
+export const DEFAULT_CACHE_MAX_ENTRIES = 10_000
+
+/** `CONFIG_CACHE_TTL_SECONDS` (0 disables the cache); bad values fall back to the default. */
+export function cacheTtlMs(setting: string | undefined): number {
+  if (setting === undefined || setting.trim() === '') return DEFAULT_CACHE_TTL_SECONDS * 1000
+  const seconds = Number(setting)
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_CACHE_TTL_SECONDS * 1000
+}
