@@ -4,7 +4,7 @@
  * never answers (a hung directory). Used by slapd-global-setup.ts; nothing here runs in workerd.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -106,6 +106,9 @@ async function makeCertificates(dir: string): Promise<void> {
 
 /** Starts slapd with the fixture tree on two free ports (LDAP and LDAPS) in a temporary directory. */
 export async function startSlapd(): Promise<RunningSlapd> {
+  await access(SLAPD).catch(() => {
+    throw new Error(`${SLAPD} not found: install Debian's slapd and ldap-utils (.ci/run does when they are absent)`)
+  })
   const dir = await mkdtemp(join(tmpdir(), 'mailconf-slapd-'))
   try {
     await mkdir(join(dir, 'data'))
