@@ -88,7 +88,7 @@ describe('Autoconfig for an LDAP domain: found', () => {
 })
 
 describe('Autoconfig for an LDAP domain: not found', () => {
-  // protocols.md §5 "Non-existent addresses" / draft: answer a real config, not an error, so
+  // protocols.md §1.7 and §5 "Non-existent addresses": answer a real config, not an error, so
   // responses do not reveal which addresses exist.
   it('answers exactly what a domain without a directory gets, and logs without the local part', async () => {
     const unknown = await forAddress('very.private@example.com')
@@ -122,6 +122,8 @@ describe('Autoconfig for an LDAP domain: not found', () => {
   })
 })
 
+// protocols.md §5 "HTTP 204 / 404 / 5xx": a non-2xx makes clients move on to their next source
+// rather than take a config whose usernames would be wrong; Retry-After tells caches when to retry.
 describe('Autoconfig for an LDAP domain: directory failures → 503', () => {
   const expect503 = async (result: Awaited<ReturnType<typeof autoconfig>>) => {
     expect(result.response.status).toBe(503)
