@@ -69,7 +69,7 @@ function redact(message: string, who: EmailAddress): string {
   return safe.replace(/\s+/g, ' ').trim() || 'unknown error'
 }
 
-function describe(error: unknown, who: EmailAddress): string {
+function describeError(error: unknown, who: EmailAddress): string {
   if (error instanceof Error) return redact(`${error.name}: ${error.message}`, who)
   return redact(String(error), who)
 }
@@ -118,7 +118,7 @@ export function createFindUser(options: FindUserOptions): FindUser {
       }
       return toUserIdentity(entry, ldap)
     } catch (error) {
-      const cause = describe(error, who)
+      const cause = describeError(error, who)
       return fail(CONNECT_FAILURE.test(cause) ? 'connect' : stage, cause)
     } finally {
       await client.unbind().catch(() => undefined)
