@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
+// Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/shims/node-util.ts).
+const nodeUtilShim = fileURLToPath(new URL('./src/shims/node-util.js', import.meta.url))
 
 export default defineConfig({
   test: {
@@ -21,11 +23,14 @@ export default defineConfig({
             },
           })),
         ],
+        resolve: { alias: [{ find: /^node:util$/, replacement: nodeUtilShim }] },
         test: {
           name: 'worker',
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/support/apply-migrations.ts'],
+          // Starts slapd and a silent TCP server on 127.0.0.1 for the LDAP tests (ports via inject).
+          globalSetup: ['./test/support/slapd-global-setup.ts'],
         },
       },
       {

@@ -4,6 +4,8 @@ import { createMiddleware } from 'hono/factory'
 import { createD1Db, DatabaseUnavailableError } from './db/client'
 import { pingDatabase } from './db/queries'
 import type { AppEnv } from './env'
+import { createFindUser } from './ldap'
+import { parseLdapTimeout, readStringBinding } from './ldap-config'
 import { createLogger, loggablePath } from './log'
 import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
@@ -16,7 +18,12 @@ const RETRY_AFTER_SECONDS = '30'
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
   const db = createD1Db(c.env.DB)
   c.set('db', db)
-  c.set('lookup', { db })
+  const findUser = createFindUser({
+    timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
+    readSecret: (name) => readStringBinding(c.env, name),
+    logger: createLogger(c.env.LOG_LEVEL),
+  })
+  c.set('lookup', { db, findUser })
   await next()
 })
 

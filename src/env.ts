@@ -10,6 +10,9 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
   SERVICE_HOSTNAME?: string
   /** `debug` | `info` | `warn` | `error`; default info. */
   LOG_LEVEL?: string
+  /** Directory lookups: ms for the connect and for each LDAP operation; default 3000. */
+  LDAP_TIMEOUT_MS?: string
+  // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (src/ldap-config.ts).
 }
 
 export interface Variables {
