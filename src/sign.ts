@@ -15,9 +15,12 @@ export interface SigningSecrets {
   readonly MOBILECONFIG_SIGNING_CHAIN?: string
 }
 
+/** Bytes backed by a plain ArrayBuffer, as WebCrypto's BufferSource wants them. */
+export type Bytes = Uint8Array<ArrayBuffer>
+
 export interface ProfileSigner {
   /** The DER bytes of a CMS ContentInfo holding SignedData with `content` attached. */
-  sign(content: Uint8Array, signingTime: Date): Promise<Uint8Array>
+  sign(content: Bytes, signingTime: Date): Promise<Bytes>
 }
 
 export type SignerSetup =
@@ -45,7 +48,7 @@ class SetupError extends Error {}
 
 interface PemBlock {
   readonly label: string
-  readonly der: Uint8Array
+  readonly der: Bytes
 }
 
 /** RFC 7468 textual encoding; refuses what it cannot read rather than guessing. */
@@ -98,7 +101,7 @@ function keyKindOf(certificate: pkijs.Certificate): KeyKind {
 }
 
 /** PKCS#8 as is; PKCS#1 ("RSA PRIVATE KEY") and SEC1 ("EC PRIVATE KEY") wrapped into PKCS#8. */
-function toPkcs8(text: string): Uint8Array {
+function toPkcs8(text: string): Bytes {
   const blocks = readPem(text, 'MOBILECONFIG_SIGNING_KEY').filter((b) => b.label !== 'EC PARAMETERS')
   const block = blocks[0]
   if (blocks.length !== 1 || !block) throw new SetupError('MOBILECONFIG_SIGNING_KEY must hold exactly one private key')
@@ -161,12 +164,12 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 async function signedData(
-  content: Uint8Array,
+  content: Bytes,
   signingTime: Date,
   certificate: pkijs.Certificate,
   chain: readonly pkijs.Certificate[],
   privateKey: CryptoKey,
-): Promise<Uint8Array> {
+): Promise<Bytes> {
   const digest = await crypto.subtle.digest('SHA-256', content)
   // DER (X.690 §11.6): a SET OF is sorted by encoding. Verifiers such as OpenSSL re-encode the
   // signed attributes before checking, so an unsorted set would not verify.
