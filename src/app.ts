@@ -7,6 +7,7 @@ import type { AppEnv } from './env'
 import { createLogger } from './log'
 import { autoconfig } from './routes/autoconfig'
 import { initdb } from './routes/initdb'
+import { mobileconfig } from './routes/mobileconfig'
 
 const RETRY_AFTER_SECONDS = '30'
 
@@ -45,6 +46,7 @@ export function createApp(): Hono<AppEnv> {
   })
   app.route('/', autoconfig)
   app.route('/', initdb)
+  app.route('/', mobileconfig)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

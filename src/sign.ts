@@ -20,7 +20,7 @@ export type Bytes = Uint8Array<ArrayBuffer>
 
 export interface ProfileSigner {
   /** The DER bytes of a CMS ContentInfo holding SignedData with `content` attached. */
-  sign(content: Bytes, signingTime: Date): Promise<Bytes>
+  sign(content: Uint8Array, signingTime: Date): Promise<Bytes>
 }
 
 export type SignerSetup =
@@ -147,7 +147,7 @@ async function setUp(secrets: SigningSecrets): Promise<SignerSetup> {
     if (!(await crypto.subtle.verify(signatureParams(kind), publicKey, probeSignature, probe))) {
       throw new SetupError('MOBILECONFIG_SIGNING_KEY does not match MOBILECONFIG_SIGNING_CERT')
     }
-    return { kind: 'ready', algorithm: kind.algorithm, signer: { sign: (content, time) => signedData(content, time, certificate, chain, privateKey) } }
+    return { kind: 'ready', algorithm: kind.algorithm, signer: { sign: (content, time) => signedData(new Uint8Array(content), time, certificate, chain, privateKey) } }
   } catch (error) {
     if (error instanceof SetupError) return { kind: 'broken', reason: error.message }
     return { kind: 'broken', reason: `the signing certificate or key cannot be used: ${error instanceof Error ? error.message : String(error)}` }
