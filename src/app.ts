@@ -8,6 +8,7 @@ import { createLogger } from './log'
 import { autoconfig } from './routes/autoconfig'
 import { initdb } from './routes/initdb'
 import { mobileconfig } from './routes/mobileconfig'
+import { site } from './routes/site'
 
 const RETRY_AFTER_SECONDS = '30'
 
@@ -47,6 +48,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', autoconfig)
   app.route('/', initdb)
   app.route('/', mobileconfig)
+  app.route('/', site)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

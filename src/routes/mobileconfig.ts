@@ -26,12 +26,12 @@ const FORM_LIMIT = 16 * 1024
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
 function readQuery(c: Context<AppEnv>): RawProfileFields | null {
-  // Raw query parsing as for Autoconfig (protocols.md §1.2): a literal `+` stays a `+`.
+  // The address is read raw as for Autoconfig (protocols.md §1.2): a literal `+` stays a `+`.
+  // Name and password follow form encoding like automx2 (Flask) and HTML GET forms: `+` is a space.
   const address = readRawQueryParam(c.req.url, FIELD.address)
-  const name = readRawQueryParam(c.req.url, FIELD.name)
-  const password = readRawQueryParam(c.req.url, FIELD.password)
-  if (address === undefined || name === undefined || password === undefined) return null
-  return { address, name, password }
+  if (address === undefined) return null
+  const query = new URL(c.req.url).searchParams
+  return { address, name: query.get(FIELD.name), password: query.get(FIELD.password) }
 }
 
 /** A file name that is safe in a quoted header parameter whatever the domain holds. */

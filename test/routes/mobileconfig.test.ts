@@ -84,9 +84,10 @@ describe('GET /mobileconfig', () => {
     expect(ids(other)).not.toBe(ids(first))
   })
 
-  // §1.2 raw query: FairEmail-style unencoded `+` stays a `+`; the name is taken as sent.
-  it('keeps a raw + in the address and puts the name into EmailAccountName', async () => {
-    const body = await text(await request('/mobileconfig?emailaddress=user+tag@example.net&name=Jane%20Doe'))
+  // §1.2 raw query: FairEmail-style unencoded `+` stays a `+` in the address; the name is form
+  // encoded like automx2's (and an HTML GET form's), where `+` is a space.
+  it.each(['Jane%20Doe', 'Jane+Doe'])('keeps a raw + in the address and puts the name %s into EmailAccountName', async (name) => {
+    const body = await text(await request(`/mobileconfig?emailaddress=user+tag@example.net&name=${name}`))
     expect(mailPayload(body)).toMatchObject({ EmailAddress: 'user+tag@example.net', EmailAccountName: 'Jane Doe', IncomingMailServerUsername: 'user+tag@example.net' })
   })
 
