@@ -17,7 +17,7 @@ input{font:inherit;padding:.45rem .6rem;border:1px solid #767676;border-radius:4
 button{font:inherit;font-weight:600;margin-top:.75rem;padding:.55rem 1rem;border:0;border-radius:4px;background:#0b57d0;color:#fff;cursor:pointer;justify-self:start}
 button:focus-visible,input:focus-visible{outline:3px solid #f5b700;outline-offset:1px}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
-th[scope=row]{font-weight:600;width:9rem}code{font-size:.95em;word-break:break-all}
+caption{text-align:left;font-weight:600;padding:.3rem 0}th[scope=row]{font-weight:600;width:9rem}code{font-size:.95em;word-break:break-all}
 .note{color:#444;font-size:.95rem}.warning{border-left:4px solid #b3261e;background:#fdecea;padding:.5rem .75rem}
 .error{border-left:4px solid #b3261e;background:#fdecea;padding:.5rem .75rem;font-weight:600}
 `
@@ -60,9 +60,14 @@ const AUTHENTICATION: Record<Authentication, string> = {
 const PROTOCOL: Record<MailServer['type'], string> = { imap: 'IMAP', pop: 'POP3', smtp: 'SMTP' }
 const DAV_LABEL: Record<DavServer['type'], string> = { caldav: 'Calendars (CalDAV)', carddav: 'Contacts (CardDAV)' }
 
+/** `a, b and c` */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+}
+
 function serverTable(caption: string, server: MailServer, username: string): HtmlFragment {
   return html`<table>
-<caption class="note">${caption}</caption>
+<caption>${caption}</caption>
 <tbody>
 <tr><th scope="row">Protocol</th><td>${PROTOCOL[server.type]}</td></tr>
 <tr><th scope="row">Server</th><td><code>${server.hostname}</code></td></tr>
@@ -103,7 +108,7 @@ ${serverTable('Incoming mail', servers.incoming, usernameFor(servers.incoming.us
 ${serverTable('Outgoing mail', servers.outgoing, usernameFor(servers.outgoing.username))}
 ${config.davServers.length > 0
     ? html`<table>
-<caption class="note">Calendars and contacts</caption>
+<caption>Calendars and contacts</caption>
 <tbody>${config.davServers.map(
         (d) => html`
 <tr><th scope="row">${DAV_LABEL[d.type]}</th><td><code>${d.url}</code><br>Username: <code>${usernameFor(d.username)}</code></td></tr>`,
@@ -141,7 +146,7 @@ ${outcome.kind === 'error' ? html`<p class="error" role="alert">${outcome.messag
 ${outcome.kind === 'settings' ? settings(input, outcome) : null}
 <section aria-labelledby="automatic">
 <h2 id="automatic">Apps that set themselves up</h2>
-<p>${SELF_CONFIGURING_CLIENTS.join(', ')} find these settings by themselves: enter your email address
+<p>${listed(SELF_CONFIGURING_CLIENTS)} find these settings by themselves: enter your email address
 and password there and they do the rest.</p>
 </section>
 </main>

@@ -17,7 +17,7 @@ const page = (outcome: LandingOutcome, passwordsEnabled = false, typed = { addre
 
 /** Text of the table row headed `label` within the section whose caption is `caption`. */
 function row(document: string, caption: string, label: string): string {
-  const table = document.split('<table>').find((t) => t.includes(`<caption class="note">${caption}</caption>`)) ?? ''
+  const table = document.split('<table>').find((t) => t.includes(`<caption>${caption}</caption>`)) ?? ''
   const match = new RegExp(`<th scope="row">${label}</th><td>(.*?)</td>`).exec(table)
   return (match?.[1] ?? '').replace(/<[^>]+>/g, '')
 }
