@@ -12,6 +12,8 @@ import { autoconfig } from './routes/autoconfig'
 import { autodiscover } from './routes/autodiscover'
 import { autodiscoverV2 } from './routes/autodiscover-v2'
 import { initdb } from './routes/initdb'
+import { mobileconfig } from './routes/mobileconfig'
+import { site } from './routes/site'
 
 const RETRY_AFTER_SECONDS = '30'
 
@@ -58,6 +60,8 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', autodiscoverV2)
   app.route('/', initdb)
   app.route('/', adminDns)
+  app.route('/', mobileconfig)
+  app.route('/', site)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

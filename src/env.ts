@@ -13,6 +13,14 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
   /** Directory lookups: ms for the connect and for each LDAP operation; default 3000. */
   LDAP_TIMEOUT_MS?: string
   // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (src/ldap-config.ts).
+  /** `I_understand_the_risks` lets users put their password into an Apple profile (automx2's opt-in). */
+  PERMIT_CLEARTEXT_PASSWORDS?: string
+  /** PEM certificate (optionally followed by its chain) to sign Apple profiles with. */
+  MOBILECONFIG_SIGNING_CERT?: string
+  /** PEM private key of that certificate (PKCS#8; PKCS#1 RSA and SEC1 EC keys are accepted too). */
+  MOBILECONFIG_SIGNING_KEY?: string
+  /** PEM intermediate certificates to include in the signature. */
+  MOBILECONFIG_SIGNING_CHAIN?: string
 }
 
 export interface Variables {

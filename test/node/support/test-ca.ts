@@ -1,0 +1,69 @@
+/**
+ * A throw-away PKI made with the system's openssl in a temp dir: a root CA, an intermediate, and
+ * signing leaves with RSA and ECDSA P-256 keys in every PEM form the signer accepts. Nothing here
+ * is committed; the directory is removed by `dispose()`.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface TestCa {
+  readonly dir: string
+  readonly rootPem: string
+  readonly rootFile: string
+  readonly intermediatePem: string
+  /** PKCS#8 ("PRIVATE KEY"), the traditional forms, and the leaf certificates. */
+  readonly rsa: { readonly cert: string; readonly pkcs8: string; readonly pkcs1: string }
+  readonly ec: { readonly cert: string; readonly pkcs8: string; readonly sec1: string }
+  /** A second root, to show verification fails against the wrong trust anchor. */
+  readonly otherRootFile: string
+  openssl(args: readonly string[], input?: Buffer): Buffer
+  dispose(): void
+}
+
+export function createTestCa(): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), 'mailconf-ca-'))
+  const path = (name: string) => join(dir, name)
+  const openssl = (args: readonly string[], input?: Buffer) =>
+    execFileSync('openssl', args, { cwd: dir, input, stdio: ['pipe', 'pipe', 'pipe'] })
+  const read = (name: string) => readFileSync(path(name), 'utf8')
+
+  writeFileSync(path('ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n')
+  writeFileSync(path('leaf.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n')
+  const root = (name: string) =>
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=mailconf test ${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
+  const issue = (name: string, keyFile: string, issuer: string, ext: string, serial: string) => {
+    openssl(['req', '-new', '-key', keyFile, '-out', `${name}.csr`, '-subj', `/CN=mailconf test ${name}`])
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-set_serial', serial, '-days', '2', '-extfile', ext, '-out', `${name}.pem`])
+  }
+  root('root')
+  root('other-root')
+  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'intermediate.key'])
+  issue('intermediate', 'intermediate.key', 'root', 'ca.ext', '2')
+  openssl(['genrsa', '-traditional', '-out', 'rsa-pkcs1.key', '2048'])
+  openssl(['pkcs8', '-topk8', '-nocrypt', '-in', 'rsa-pkcs1.key', '-out', 'rsa.key'])
+  issue('rsa', 'rsa.key', 'intermediate', 'leaf.ext', '3')
+  openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-out', 'ec-sec1.key'])
+  openssl(['pkcs8', '-topk8', '-nocrypt', '-in', 'ec-sec1.key', '-out', 'ec.key'])
+  issue('ec', 'ec.key', 'intermediate', 'leaf.ext', '4')
+
+  return {
+    dir,
+    rootPem: read('root.pem'),
+    rootFile: path('root.pem'),
+    intermediatePem: read('intermediate.pem'),
+    rsa: { cert: read('rsa.pem'), pkcs8: read('rsa.key'), pkcs1: read('rsa-pkcs1.key') },
+    ec: { cert: read('ec.pem'), pkcs8: read('ec.key'), sec1: read('ec-sec1.key') },
+    otherRootFile: path('other-root.pem'),
+    openssl,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/** `openssl cms -verify` against `caFile`; returns the extracted content, or throws with stderr. */
+export function opensslVerify(ca: TestCa, der: Uint8Array, caFile: string): Buffer {
+  const file = join(ca.dir, `signed-${Math.random().toString(36).slice(2)}.der`)
+  writeFileSync(file, der)
+  return ca.openssl(['cms', '-verify', '-inform', 'DER', '-in', file, '-CAfile', caFile])
+}

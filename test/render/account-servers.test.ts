@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import type { MailServer } from '../../src/model'
+import { chooseAccountServers } from '../../src/render/account-servers'
+import { aServer } from '../support/build'
+
+const imap = (o: Partial<MailServer> = {}) => aServer({ type: 'imap', hostname: 'imap.example.net', ...o })
+const pop = (o: Partial<MailServer> = {}) => aServer({ type: 'pop', hostname: 'pop.example.net', port: 995, ...o })
+const smtp = (o: Partial<MailServer> = {}) => aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, ...o })
+
+// protocols.md §3.3: one incoming and one outgoing server; IMAP over POP, encrypted over plain,
+// then priority.
+describe('chooseAccountServers', () => {
+  it.each<[string, MailServer[], string, string]>([
+    ['IMAP over POP even at a better priority', [pop({ prio: 1 }), imap({ prio: 50 }), smtp()], 'imap.example.net', 'smtp.example.net'],
+    ['encrypted IMAP over plain IMAP', [imap({ hostname: 'plain.example.net', socketType: 'plain', port: 143, prio: 1 }), imap({ prio: 9 }), smtp()], 'imap.example.net', 'smtp.example.net'],
+    ['STARTTLS counts as encrypted', [imap({ hostname: 'plain.example.net', socketType: 'plain', prio: 1 }), imap({ socketType: 'STARTTLS', port: 143 }), smtp()], 'imap.example.net', 'smtp.example.net'],
+    ['a plain IMAP over an encrypted POP', [pop(), imap({ socketType: 'plain', port: 143 }), smtp()], 'imap.example.net', 'smtp.example.net'],
+    ['POP when there is no IMAP', [pop(), smtp()], 'pop.example.net', 'smtp.example.net'],
+    ['the lower priority among equals', [imap({ hostname: 'b.example.net', prio: 20 }), imap({ hostname: 'a.example.net', prio: 10 }), smtp()], 'a.example.net', 'smtp.example.net'],
+    ['encrypted SMTP over plain SMTP', [imap(), smtp({ hostname: 'plain.example.net', socketType: 'plain', port: 25, prio: 1 }), smtp({ port: 587, socketType: 'STARTTLS', prio: 30 })], 'imap.example.net', 'smtp.example.net'],
+    ['the lower-priority SMTP', [imap(), smtp({ hostname: 'late.example.net', prio: 30 }), smtp({ prio: 5 })], 'imap.example.net', 'smtp.example.net'],
+    ['the first listed at a tie', [imap({ hostname: 'first.example.net' }), imap({ hostname: 'second.example.net' }), smtp()], 'first.example.net', 'smtp.example.net'],
+  ])('picks %s', (_case, servers, incoming, outgoing) => {
+    const chosen = chooseAccountServers(servers)
+    expect(chosen.ok && chosen.value.incoming.hostname).toBe(incoming)
+    expect(chosen.ok && chosen.value.outgoing.hostname).toBe(outgoing)
+  })
+
+  it.each<[string, MailServer[], string]>([
+    ['no incoming server', [smtp()], 'incoming'],
+    ['no outgoing server', [imap(), pop()], 'outgoing'],
+    ['no server at all', [], 'incoming'],
+  ])('reports %s', (_case, servers, missing) => {
+    expect(chooseAccountServers(servers)).toEqual({ ok: false, error: missing })
+  })
+})
