@@ -28,6 +28,10 @@ export const SELF_CONFIGURING_CLIENTS = [
   'Thunderbird for Android (K-9 Mail)',
   'FairEmail',
   'Evolution',
+  // Autodiscover (POX). Quirk(Outlook): the new-account wizard of recent versions may ask
+  // Microsoft's cloud AutoDetect instead of this service (protocols.md §2.10).
+  'eM Client',
+  'Outlook',
 ] as const
 
 export type LandingOutcome =
