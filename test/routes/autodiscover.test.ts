@@ -12,6 +12,7 @@ import mobilesyncBody from '../fixtures/ios-mobilesync-request.xml?raw'
 import outlookBody from '../fixtures/outlook-autodiscover-request.xml?raw'
 import thunderbirdBody from '../fixtures/thunderbird-autodiscover-request.xml?raw'
 import { request, resetDatabase, seed } from '../support/worker'
+import { captureConsole } from '../support/capture-console'
 
 const HOST = 'autodiscover.example.com'
 const POX_URL = `https://${HOST}/autodiscover/autodiscover.xml`
@@ -275,15 +276,6 @@ describe('directory failures', () => {
 })
 
 describe('logging', () => {
-  function captureConsole() {
-    const lines: string[] = []
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        lines.push(args.map(String).join(' '))
-      })
-    }
-    return lines
-  }
 
   // §2.2 "Credentials", §5 "Credentials in requests": Basic auth carries the real password.
   it('never logs the Authorization header, the password or the body', async () => {

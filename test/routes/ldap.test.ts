@@ -8,6 +8,7 @@ import worker from '../../src/index'
 import { validateAutoconfig } from '../support/autoconfig-validator'
 import { ldapPorts, ldapSeed, READER_PASSWORD } from '../support/ldap-fixture'
 import { resetDatabase, seed } from '../support/worker'
+import { captureConsole } from '../support/capture-console'
 
 type Overrides = Record<string, string>
 
@@ -23,14 +24,6 @@ const forAddress = (address: string, overrides: Overrides = {}) => autoconfig(`?
 const usernames = (body: string) => [...body.matchAll(/<username>([^<]*)<\/username>/g)].map((m) => m[1])
 
 let lines: string[] = []
-function captureConsole() {
-  lines = []
-  for (const method of ['log', 'info', 'warn', 'error'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '))
-    })
-  }
-}
 const logRecords = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>)
 
 async function seedWith(ldapOverrides: Record<string, unknown> = {}) {
@@ -41,7 +34,7 @@ async function seedWith(ldapOverrides: Record<string, unknown> = {}) {
 
 beforeEach(async () => {
   await seedWith()
-  captureConsole()
+  lines = captureConsole()
 })
 afterEach(() => vi.restoreAllMocks())
 

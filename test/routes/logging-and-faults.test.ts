@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import worker from '../../src/index'
 import sample from '../../seed/sample.json'
 import { resetDatabase, seed } from '../support/worker'
+import { captureConsole } from '../support/capture-console'
 
 /** A D1 binding whose every use fails, as when the database is unreachable. */
 const brokenD1 = new Proxy(env.DB, {
@@ -13,15 +14,6 @@ const brokenD1 = new Proxy(env.DB, {
   },
 })
 
-function captureConsole() {
-  const lines: string[] = []
-  for (const method of ['log', 'info', 'warn', 'error'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '))
-    })
-  }
-  return lines
-}
 
 beforeEach(async () => {
   await resetDatabase()

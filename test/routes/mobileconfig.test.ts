@@ -6,20 +6,12 @@ import { validateMobileconfig } from '../support/mobileconfig-validator'
 import { parsePlist, type PlistDict } from '../support/plist'
 import { issue, verifyCms, type Issued } from '../support/test-certificates'
 import { request, resetDatabase, seed } from '../support/worker'
+import { captureConsole } from '../support/capture-console'
 
 const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig']
 const SECRET = 'Sup3r-Secret-Pa55'
 const OPT_IN = { PERMIT_CLEARTEXT_PASSWORDS: 'I_understand_the_risks' }
 
-function captureConsole() {
-  const lines: string[] = []
-  for (const method of ['log', 'info', 'warn', 'error'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '))
-    })
-  }
-  return lines
-}
 
 /** Through the Worker's fetch with extra bindings (secrets, the password switch, LOG_LEVEL). */
 function fetchWith(extra: Record<string, string>, url: string, init?: RequestInit) {
