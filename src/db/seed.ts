@@ -5,6 +5,7 @@
  */
 import { count, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as t from '../../schema/schema'
 import type { SeedPlan } from '../seed-format'
 import { fail, ok, type Result } from '../result'
@@ -51,39 +52,70 @@ async function nextIds(db: Db) {
   }
 }
 
-/**
- * Inserts one provider with its domains, servers, DAV servers and LDAP servers. A unique-key
- * conflict (an existing domain, a concurrent seed) rejects the whole batch.
- */
-export async function writeSeed(db: Db, plan: SeedPlan): Promise<Result<SeedCounts, 'conflict'>> {
-  const ids = await nextIds(db)
-  const providerId = ids.provider
-  const domainIds = plan.domains.map((_, i) => ids.domain + i)
-  const serverIds = plan.servers.map((_, i) => ids.server + i)
-  const davIds = plan.davServers.map((_, i) => ids.davserver + i)
+// Spec(D1 limits): at most 100 bound parameters per statement, so multi-row inserts are chunked.
+const MAX_PARAMETERS = 100
 
+function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: readonly SQLiteInsertValue<T>[]): BatchItem<'sqlite'>[] {
+  const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length))
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns))
   const statements: BatchItem<'sqlite'>[] = []
-  if (plan.ldapServers.length > 0) statements.push(db.insert(t.ldapserver).values([...plan.ldapServers]))
-  statements.push(db.insert(t.provider).values({ id: providerId, ...plan.provider }))
-  statements.push(
-    db.insert(t.domain).values(plan.domains.map((d, i) => ({ id: domainIds[i], providerId, ...d }))),
-  )
-  if (plan.servers.length > 0) {
-    statements.push(db.insert(t.server).values(plan.servers.map((s, i) => ({ id: serverIds[i], ...s }))))
-    statements.push(
-      db
-        .insert(t.serverDomain)
-        .values(serverIds.flatMap((serverId) => domainIds.map((domainId) => ({ serverId, domainId })))),
-    )
+  for (let i = 0; i < rows.length; i += perStatement) {
+    statements.push(db.insert(table).values(rows.slice(i, i + perStatement)))
   }
-  if (plan.davServers.length > 0) {
-    statements.push(db.insert(t.davserver).values(plan.davServers.map((d, i) => ({ id: davIds[i], ...d }))))
-    statements.push(
-      db
-        .insert(t.davserverDomain)
-        .values(davIds.flatMap((davserverId) => domainIds.map((domainId) => ({ davserverId, domainId })))),
+  return statements
+}
+
+/** Hands out ids: an explicit one is kept, the others continue after every id already taken. */
+function idAllocator(firstFree: number, explicit: readonly (number | undefined)[]) {
+  let next = Math.max(firstFree, ...explicit.map((id) => (id ?? 0) + 1))
+  return (given: number | undefined) => given ?? next++
+}
+
+export interface WriteOptions {
+  /** Delete everything first, in the same batch: the database ends up holding exactly the plan. */
+  readonly replace?: boolean
+}
+
+/**
+ * Inserts a whole plan: providers with their domains, servers and DAV servers with their domain
+ * links, LDAP servers. A unique-key conflict (an existing domain or id, a concurrent write)
+ * rejects the whole batch.
+ */
+export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = {}): Promise<Result<SeedCounts, 'conflict'>> {
+  const free = options.replace ? { provider: 1, domain: 1, server: 1, davserver: 1 } : await nextIds(db)
+  const domains = plan.providers.flatMap((p) => p.domains)
+  const providerId = idAllocator(free.provider, plan.providers.map((p) => p.provider.id))
+  const domainId = idAllocator(free.domain, domains.map((d) => d.id))
+  const serverId = idAllocator(free.server, plan.servers.map((s) => s.id))
+  const davId = idAllocator(free.davserver, plan.davServers.map((d) => d.id))
+
+  const domainIds = new Map<string, number>()
+  const providerRows = plan.providers.map(({ provider, domains: own }) => {
+    const id = providerId(provider.id)
+    return { provider: { ...provider, id }, domains: own.map((d) => ({ ...d, id: domainId(d.id), providerId: id })) }
+  })
+  const domainRows = providerRows.flatMap((p) => p.domains)
+  for (const d of domainRows) domainIds.set(d.name, d.id)
+  const serverRows = plan.servers.map(({ domains: served, ...s }) => ({ row: { ...s, id: serverId(s.id) }, served }))
+  const davRows = plan.davServers.map(({ domains: served, ...d }) => ({ row: { ...d, id: davId(d.id) }, served }))
+  const linksOf = <K extends string>(key: K, rows: { row: { id: number }; served: readonly string[] }[]) =>
+    rows.flatMap(({ row, served }) =>
+      served.flatMap((name) => {
+        const domain = domainIds.get(name)
+        return domain === undefined ? [] : [{ [key]: row.id, domainId: domain } as Record<K, number> & { domainId: number }]
+      }),
     )
-  }
+
+  const statements: BatchItem<'sqlite'>[] = [
+    ...(options.replace ? purgeStatements(db) : []),
+    ...insertRows(db, t.ldapserver, [...plan.ldapServers]),
+    ...insertRows(db, t.provider, providerRows.map((p) => p.provider)),
+    ...insertRows(db, t.domain, domainRows),
+    ...insertRows(db, t.server, serverRows.map((s) => s.row)),
+    ...insertRows(db, t.serverDomain, linksOf('serverId', serverRows)),
+    ...insertRows(db, t.davserver, davRows.map((d) => d.row)),
+    ...insertRows(db, t.davserverDomain, linksOf('davserverId', davRows)),
+  ]
   const [first, ...rest] = statements
   if (!first) return ok(counts(plan))
   try {
@@ -97,20 +129,17 @@ export async function writeSeed(db: Db, plan: SeedPlan): Promise<Result<SeedCoun
 
 function counts(plan: SeedPlan): SeedCounts {
   return {
-    providers: 1,
-    domains: plan.domains.length,
+    providers: plan.providers.length,
+    domains: plan.providers.reduce((n, p) => n + p.domains.length, 0),
     servers: plan.servers.length,
     davservers: plan.davServers.length,
     ldapservers: plan.ldapServers.length,
   }
 }
 
-/** Deletes every row of every table, atomically; returns how many providers and domains went. */
-export async function purgeAll(db: Db): Promise<{ providers: number; domains: number }> {
-  const [providers, domains] = await usingDatabase(() =>
-    Promise.all([db.$count(t.provider), db.$count(t.domain)]),
-  )
-  await usingDatabase(() => db.batch([
+/** Link rows first: on libsql foreign keys are only enforced when switched on, so never rely on them. */
+function purgeStatements(db: Db): BatchItem<'sqlite'>[] {
+  return [
     db.delete(t.serverDomain),
     db.delete(t.davserverDomain),
     db.delete(t.domain),
@@ -118,6 +147,15 @@ export async function purgeAll(db: Db): Promise<{ providers: number; domains: nu
     db.delete(t.davserver),
     db.delete(t.provider),
     db.delete(t.ldapserver),
-  ]))
+  ]
+}
+
+/** Deletes every row of every table, atomically; returns how many providers and domains went. */
+export async function purgeAll(db: Db): Promise<{ providers: number; domains: number }> {
+  const [providers, domains] = await usingDatabase(() =>
+    Promise.all([db.$count(t.provider), db.$count(t.domain)]),
+  )
+  const [first, ...rest] = purgeStatements(db)
+  if (first) await usingDatabase(() => db.batch([first, ...rest]))
   return { providers, domains }
 }
