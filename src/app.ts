@@ -5,6 +5,7 @@ import { createD1Db, DatabaseUnavailableError } from './db/client'
 import { pingDatabase } from './db/queries'
 import type { AppEnv } from './env'
 import { createLogger } from './log'
+import { admin } from './routes/admin'
 import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
 import { initdb } from './routes/initdb'
@@ -47,6 +48,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', autoconfig)
   app.route('/', initdb)
   app.route('/', adminDns)
+  app.route('/admin', admin)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

@@ -81,7 +81,10 @@ const port = z
   .min(1, 'must be from 1 to 65535')
   .max(65535, 'must be from 1 to 65535')
 
-const hostname = z.string({ error: 'must be a host name' }).transform((value, ctx) => {
+const hostname = z
+  .string({ error: 'must be a host name' })
+  .meta({ description: 'host name (IDN allowed, stored as lowercase A-labels) or IPv4 address' })
+  .transform((value, ctx) => {
   const host = IPV4.test(value.trim()) ? value.trim() : normaliseDomain(value)
   if (host === null) {
     ctx.addIssue({ code: 'custom', message: `'${value}' is not a valid host name` })
@@ -90,7 +93,10 @@ const hostname = z.string({ error: 'must be a host name' }).transform((value, ct
   return host
 })
 
-export const domainName = z.string({ error: 'must be a domain name' }).transform((value, ctx) => {
+export const domainName = z
+  .string({ error: 'must be a domain name' })
+  .meta({ description: 'domain name (IDN allowed, stored as lowercase A-labels)' })
+  .transform((value, ctx) => {
   const name = normaliseDomain(value)
   if (name === null) {
     ctx.addIssue({ code: 'custom', message: `'${value}' is not a valid domain name` })
@@ -103,6 +109,7 @@ const username = text(255).default('%EMAILADDRESS%')
 
 const authentication = z
   .string({ error: 'must be a string' })
+  .meta({ enum: [...AUTHENTICATIONS, ...Object.keys(AUTHENTICATION_ALIASES)], description: "'none' only for smtp" })
   .transform((value, ctx) => {
     const known = AUTHENTICATION_ALIASES[value] ?? AUTHENTICATIONS.find((a) => a === value)
     if (!known) {

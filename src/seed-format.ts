@@ -121,7 +121,8 @@ const singleProviderDocument = z.strictObject({
 })
 const multiProviderDocument = z.strictObject({
   version: z.literal(2, { error: 'the multi-provider form needs "version": 2' }),
-  providers: z.array(providerEntry, { error: 'must be a list of providers' }).min(1, 'must name at least one provider'),
+  // May be empty: an export of a database holding only servers must load back too.
+  providers: z.array(providerEntry, { error: 'must be a list of providers' }),
   ...shared,
 })
 
@@ -208,3 +209,14 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
     ldapServers: doc.ldapservers.map(({ id: ldapId, ...l }) => ({ id: ldapId, ...toLdapServerRow(l) })),
   })
 }
+
+/**
+ * The document schemas, for the OpenAPI description of POST /admin/import and /initdb/. `servers`
+ * items are dispatched on `type` by hand (for messages naming the type), which JSON Schema cannot
+ * see, so the two item schemas are given separately.
+ */
+export const SEED_DOCUMENT_SCHEMAS = {
+  document: z.union([singleProviderDocument, multiProviderDocument]),
+  server,
+  serverVariants: [seedMailServer, seedDavServer],
+} as const

@@ -193,7 +193,6 @@ describe('parseSeed: server subsets, explicit ids and the multi-provider form', 
     ['a duplicate domain id', { ...multi, providers: [multi.providers[0], { provider: 'X', domains: [{ id: 3, name: 'x.example' }] }] }, 'providers[1].domains[0].id', 'duplicate domain id 3'],
     ['a duplicate server id', { ...multi, servers: [{ id: 2, type: 'imap', name: 'a.example' }, { id: 2, type: 'smtp', name: 'b.example' }] }, 'servers[1].id', 'duplicate server id 2'],
     ['the multi-provider form without version 2', { ...multi, version: 1 }, 'version', 'needs "version": 2'],
-    ['an empty provider list', { ...multi, providers: [] }, 'providers', 'at least one provider'],
     ['a provider without domains', { ...multi, providers: [{ provider: 'X', domains: [] }] }, 'providers[0].domains', 'at least one domain'],
     ['a provider id in the single-provider form', { ...minimal, id: 4 }, '', 'unknown key(s): id'],
   ])('refuses %s, naming the field', (_case, document, path, message) => {

@@ -8,17 +8,9 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as t from '../../schema/schema'
 import type { SeedPlan } from '../seed-format'
-import { fail, ok, type Result } from '../result'
-import { DatabaseUnavailableError, usingDatabase, type Db } from './client'
-
-// SQLite reports UNIQUE / PRIMARY KEY / FOREIGN KEY / CHECK failures as SQLITE_CONSTRAINT; both D1
-// and libsql put that text in the message (D1: "D1_ERROR: UNIQUE constraint failed: …").
-function isConstraintViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/constraint/i.test(e.message)) return true
-  }
-  return false
-}
+import { ok, type Result } from '../result'
+import { runStatements } from './batch'
+import { usingDatabase, type Db } from './client'
 
 export interface SeedCounts {
   readonly providers: number
@@ -31,6 +23,19 @@ export interface SeedCounts {
 export async function countProviders(db: Db): Promise<number> {
   const [row] = await usingDatabase(() => db.select({ n: count() }).from(t.provider))
   return row?.n ?? 0
+}
+
+/** True when no table holds a row (link tables cannot without the rows they link). */
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const [row] = await usingDatabase(() =>
+    db
+      .select({
+        n: sql<number>`(SELECT count(*) FROM provider) + (SELECT count(*) FROM domain) + (SELECT count(*) FROM server)
+          + (SELECT count(*) FROM davserver) + (SELECT count(*) FROM ldapserver)`,
+      })
+      .from(sql`(SELECT 1)`),
+  )
+  return (row?.n ?? 0) === 0
 }
 
 async function nextIds(db: Db) {
@@ -116,15 +121,8 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
     ...insertRows(db, t.davserver, davRows.map((d) => d.row)),
     ...insertRows(db, t.davserverDomain, linksOf('davserverId', davRows)),
   ]
-  const [first, ...rest] = statements
-  if (!first) return ok(counts(plan))
-  try {
-    await db.batch([first, ...rest])
-  } catch (cause) {
-    if (isConstraintViolation(cause)) return fail('conflict')
-    throw new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
-  }
-  return ok(counts(plan))
+  const written = await runStatements(db, statements)
+  return written.ok ? ok(counts(plan)) : written
 }
 
 function counts(plan: SeedPlan): SeedCounts {
