@@ -7,6 +7,7 @@ import type { AppEnv } from './env'
 import { createFindUser } from './ldap'
 import { parseLdapTimeout, readStringBinding } from './ldap-config'
 import { createLogger, loggablePath } from './log'
+import { admin } from './routes/admin'
 import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
 import { autodiscover } from './routes/autodiscover'
@@ -62,6 +63,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', adminDns)
   app.route('/', mobileconfig)
   app.route('/', site)
+  app.route('/admin', admin)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

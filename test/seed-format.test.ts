@@ -10,6 +10,14 @@ function plan(document: unknown): SeedPlan {
   return result.value
 }
 
+// Plans hold a list of providers; these documents have one.
+const domainsOf = (p: SeedPlan) => p.providers.flatMap((entry) => entry.domains)
+const providerOf = (p: SeedPlan) => {
+  const [entry] = p.providers
+  if (!entry) throw new Error('expected one provider')
+  return entry.provider
+}
+
 function problems(document: unknown) {
   const result = parseSeed(document)
   if (result.ok) throw new Error('expected the seed to be refused')
@@ -19,17 +27,17 @@ function problems(document: unknown) {
 describe('parseSeed', () => {
   it('accepts the bundled sample data', () => {
     const p = plan(sample)
-    expect(p.domains.map((d) => d.name)).toEqual(['example.com', 'example.net', 'example.org'])
+    expect(domainsOf(p).map((d) => d.name)).toEqual(['example.com', 'example.net', 'example.org'])
     expect(p.servers.map((s) => s.type)).toEqual(['imap', 'pop', 'smtp', 'smtp'])
     expect(p.davServers.map((d) => d.type)).toEqual(['caldav', 'carddav'])
-    expect(p.activeSyncUrl).toBeNull()
+    expect(p.activeSync).toEqual([])
   })
 
   // protocols.md §2.8: the mobilesync answer needs the domain's Exchange ActiveSync URL.
   it('plans an activesync server as the ActiveSync URL of the file, apart from the mail servers', () => {
     const url = 'https://eas.example.com/Microsoft-Server-ActiveSync'
     const p = plan({ ...minimal, servers: [{ type: 'imap', name: 'imap.example.com' }, { type: 'activesync', url }] })
-    expect(p.activeSyncUrl).toBe(url)
+    expect(p.activeSync).toEqual([{ url, domains: ['example.com'] }])
     expect(p.servers.map((s) => s.type)).toEqual(['imap'])
     expect(p.davServers).toEqual([])
   })
@@ -57,13 +65,13 @@ describe('parseSeed', () => {
   })
 
   it('derives the short name from the first word of the provider name', () => {
-    expect(plan(minimal).provider).toEqual({ name: 'Example Inc.', shortName: 'Example' })
-    expect(plan({ ...minimal, short_name: 'Ex' }).provider.shortName).toBe('Ex')
+    expect(providerOf(plan(minimal))).toEqual({ name: 'Example Inc.', shortName: 'Example' })
+    expect(providerOf(plan({ ...minimal, short_name: 'Ex' })).shortName).toBe('Ex')
   })
 
   it('accepts version 1: no version key, domains as plain strings', () => {
     const p = plan({ provider: 'Old Co', domains: ['Example.COM', 'example.net'], servers: [{ type: 'imap', name: 'mail.example.com' }] })
-    expect(p.domains).toEqual([
+    expect(domainsOf(p)).toEqual([
       { name: 'example.com', ldapserverId: null },
       { name: 'example.net', ldapserverId: null },
     ])
@@ -71,7 +79,7 @@ describe('parseSeed', () => {
 
   it('stores domains and host names lowercased in A-label form', () => {
     const p = plan({ ...minimal, domains: ['Bücher.Example'], servers: [{ type: 'imap', name: 'Mail.Bücher.Example' }] })
-    expect(p.domains[0]?.name).toBe('xn--bcher-kva.example')
+    expect(domainsOf(p)[0]?.name).toBe('xn--bcher-kva.example')
     expect(p.servers[0]?.name).toBe('mail.xn--bcher-kva.example')
   })
 
@@ -95,7 +103,7 @@ describe('parseSeed', () => {
       domains: [{ name: 'example.com', ldapserver_id: 42 }],
       ldapservers: [{ id: 42, name: 'ldap.example.com', search_base: 'ou=people,dc=example,dc=com', bind_user: 'cn=reader', bind_password: 's3cret' }],
     })
-    expect(p.domains[0]?.ldapserverId).toBe(42)
+    expect(domainsOf(p)[0]?.ldapserverId).toBe(42)
     expect(p.ldapServers[0]).toEqual({
       id: 42,
       name: 'ldap.example.com',
@@ -152,5 +160,56 @@ describe('parseSeed', () => {
   ])('refuses %s, naming the field', (_case, document, path, message) => {
     const found = problems(document)
     expect(found).toContainEqual(expect.objectContaining({ path, message: expect.stringContaining(message) }))
+  })
+})
+
+describe('parseSeed: server subsets, explicit ids and the multi-provider form', () => {
+  const multi = {
+    version: 2,
+    providers: [
+      { id: 7, provider: 'First Mail', domains: [{ id: 3, name: 'first.example' }, 'first.test'] },
+      { provider: 'Second Mail', short_name: 'Second', domains: ['second.example'] },
+    ],
+    servers: [
+      { id: 9, type: 'imap', name: 'imap.first.example', domains: ['first.example'] },
+      { type: 'smtp', name: 'smtp.shared.example' },
+      { type: 'caldav', url: 'https://dav.second.example/', domains: [] },
+    ],
+    ldapservers: [{ id: 1, name: 'ldap.first.example', search_base: 'dc=first' }],
+  }
+
+  it('reads several providers, keeping explicit ids and leaving the others to the writer', () => {
+    const p = plan(multi)
+    expect(p.providers.map((e) => [e.provider.id, e.provider.name, e.domains.map((d) => [d.id, d.name])])).toEqual([
+      [7, 'First Mail', [[3, 'first.example'], [undefined, 'first.test']]],
+      [undefined, 'Second Mail', [[undefined, 'second.example']]],
+    ])
+  })
+
+  it('links a server to the domains it lists, and to every domain of the document otherwise', () => {
+    const p = plan(multi)
+    expect(p.servers.map((s) => [s.id, s.domains])).toEqual([
+      [9, ['first.example']],
+      [undefined, ['first.example', 'first.test', 'second.example']],
+    ])
+    expect(p.davServers[0]?.domains).toEqual([])
+  })
+
+  it('accepts per-server domains in the single-provider form too', () => {
+    const p = plan({ ...minimal, domains: ['a.example', 'b.example'], servers: [{ type: 'imap', name: 'imap.a.example', domains: ['A.example'] }] })
+    expect(p.servers[0]?.domains).toEqual(['a.example'])
+  })
+
+  it.each([
+    ['a server domain outside the document', { ...multi, servers: [{ type: 'imap', name: 'x.example', domains: ['other.example'] }] }, 'servers[0].domains[0]', 'not a domain of this document'],
+    ['a duplicate domain across providers', { ...multi, providers: [...multi.providers, { provider: 'Third', domains: ['FIRST.example'] }] }, 'providers[2].domains[0]', "duplicate domain 'first.example'"],
+    ['a duplicate provider id', { ...multi, providers: [multi.providers[0], { ...multi.providers[1], id: 7 }] }, 'providers[1].id', 'duplicate provider id 7'],
+    ['a duplicate domain id', { ...multi, providers: [multi.providers[0], { provider: 'X', domains: [{ id: 3, name: 'x.example' }] }] }, 'providers[1].domains[0].id', 'duplicate domain id 3'],
+    ['a duplicate server id', { ...multi, servers: [{ id: 2, type: 'imap', name: 'a.example' }, { id: 2, type: 'smtp', name: 'b.example' }] }, 'servers[1].id', 'duplicate server id 2'],
+    ['the multi-provider form without version 2', { ...multi, version: 1 }, 'version', 'needs "version": 2'],
+    ['a provider without domains', { ...multi, providers: [{ provider: 'X', domains: [] }] }, 'providers[0].domains', 'at least one domain'],
+    ['a provider id in the single-provider form', { ...minimal, id: 4 }, '', 'unknown key(s): id'],
+  ])('refuses %s, naming the field', (_case, document, path, message) => {
+    expect(problems(document)).toContainEqual(expect.objectContaining({ path, message: expect.stringContaining(message) }))
   })
 })

@@ -5,19 +5,12 @@
  */
 import { count, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as t from '../../schema/schema'
 import type { SeedPlan } from '../seed-format'
-import { fail, ok, type Result } from '../result'
-import { DatabaseUnavailableError, usingDatabase, type Db } from './client'
-
-// SQLite reports UNIQUE / PRIMARY KEY / FOREIGN KEY / CHECK failures as SQLITE_CONSTRAINT; both D1
-// and libsql put that text in the message (D1: "D1_ERROR: UNIQUE constraint failed: …").
-function isConstraintViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/constraint/i.test(e.message)) return true
-  }
-  return false
-}
+import { ok, type Result } from '../result'
+import { runStatements } from './batch'
+import { usingDatabase, type Db } from './client'
 
 export interface SeedCounts {
   readonly providers: number
@@ -32,6 +25,19 @@ export async function countProviders(db: Db): Promise<number> {
   return row?.n ?? 0
 }
 
+/** True when no table holds a row (link tables cannot without the rows they link). */
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const [row] = await usingDatabase(() =>
+    db
+      .select({
+        n: sql<number>`(SELECT count(*) FROM provider) + (SELECT count(*) FROM domain) + (SELECT count(*) FROM server)
+          + (SELECT count(*) FROM davserver) + (SELECT count(*) FROM ldapserver)`,
+      })
+      .from(sql`(SELECT 1)`),
+  )
+  return (row?.n ?? 0) === 0
+}
+
 async function nextIds(db: Db) {
   const [row] = await usingDatabase(() =>
     db
@@ -40,6 +46,7 @@ async function nextIds(db: Db) {
         domain: sql<number>`(SELECT coalesce(max(id), 0) FROM domain)`,
         server: sql<number>`(SELECT coalesce(max(id), 0) FROM server)`,
         davserver: sql<number>`(SELECT coalesce(max(id), 0) FROM davserver)`,
+        activesync: sql<number>`(SELECT coalesce(max(id), 0) FROM activesync)`,
       })
       .from(sql`(SELECT 1)`),
   )
@@ -48,73 +55,101 @@ async function nextIds(db: Db) {
     domain: (row?.domain ?? 0) + 1,
     server: (row?.server ?? 0) + 1,
     davserver: (row?.davserver ?? 0) + 1,
+    activesync: (row?.activesync ?? 0) + 1,
   }
 }
 
-/**
- * Inserts one provider with its domains, servers, DAV servers and LDAP servers. A unique-key
- * conflict (an existing domain, a concurrent seed) rejects the whole batch.
- */
-export async function writeSeed(db: Db, plan: SeedPlan): Promise<Result<SeedCounts, 'conflict'>> {
-  const ids = await nextIds(db)
-  const providerId = ids.provider
-  const domainIds = plan.domains.map((_, i) => ids.domain + i)
-  const serverIds = plan.servers.map((_, i) => ids.server + i)
-  const davIds = plan.davServers.map((_, i) => ids.davserver + i)
+// Spec(D1 limits): at most 100 bound parameters per statement, so multi-row inserts are chunked.
+const MAX_PARAMETERS = 100
 
+function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: readonly SQLiteInsertValue<T>[]): BatchItem<'sqlite'>[] {
+  const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length))
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns))
   const statements: BatchItem<'sqlite'>[] = []
-  if (plan.ldapServers.length > 0) statements.push(db.insert(t.ldapserver).values([...plan.ldapServers]))
-  statements.push(db.insert(t.provider).values({ id: providerId, ...plan.provider }))
-  statements.push(
-    db.insert(t.domain).values(plan.domains.map((d, i) => ({ id: domainIds[i], providerId, ...d }))),
+  for (let i = 0; i < rows.length; i += perStatement) {
+    statements.push(db.insert(table).values(rows.slice(i, i + perStatement)))
+  }
+  return statements
+}
+
+/** Hands out ids: an explicit one is kept, the others continue after every id already taken. */
+function idAllocator(firstFree: number, explicit: readonly (number | undefined)[]) {
+  let next = Math.max(firstFree, ...explicit.map((id) => (id ?? 0) + 1))
+  return (given: number | undefined) => given ?? next++
+}
+
+export interface WriteOptions {
+  /** Delete everything first, in the same batch: the database ends up holding exactly the plan. */
+  readonly replace?: boolean
+}
+
+/**
+ * Inserts a whole plan: providers with their domains, servers and DAV servers with their domain
+ * links, LDAP servers. A unique-key conflict (an existing domain or id, a concurrent write)
+ * rejects the whole batch.
+ */
+export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = {}): Promise<Result<SeedCounts, 'conflict'>> {
+  const free = options.replace ? { provider: 1, domain: 1, server: 1, davserver: 1, activesync: 1 } : await nextIds(db)
+  const domains = plan.providers.flatMap((p) => p.domains)
+  const providerId = idAllocator(free.provider, plan.providers.map((p) => p.provider.id))
+  const domainId = idAllocator(free.domain, domains.map((d) => d.id))
+  const serverId = idAllocator(free.server, plan.servers.map((s) => s.id))
+  const davId = idAllocator(free.davserver, plan.davServers.map((d) => d.id))
+  const activeSyncId = idAllocator(free.activesync, plan.activeSync.map((a) => a.id))
+
+  const domainIds = new Map<string, number>()
+  const providerRows = plan.providers.map(({ provider, domains: own }) => {
+    const id = providerId(provider.id)
+    return { provider: { ...provider, id }, domains: own.map((d) => ({ ...d, id: domainId(d.id), providerId: id })) }
+  })
+  const domainRows = providerRows.flatMap((p) => p.domains)
+  for (const d of domainRows) domainIds.set(d.name, d.id)
+  const serverRows = plan.servers.map(({ domains: served, ...s }) => ({ row: { ...s, id: serverId(s.id) }, served }))
+  const davRows = plan.davServers.map(({ domains: served, ...d }) => ({ row: { ...d, id: davId(d.id) }, served }))
+  const linksOf = <K extends string>(key: K, rows: { row: { id: number }; served: readonly string[] }[]) =>
+    rows.flatMap(({ row, served }) =>
+      served.flatMap((name) => {
+        const domain = domainIds.get(name)
+        return domain === undefined ? [] : [{ [key]: row.id, domainId: domain } as Record<K, number> & { domainId: number }]
+      }),
+    )
+
+  // One row per served domain; an explicit id comes with exactly one domain (seed-format.ts).
+  const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) =>
+    served.flatMap((name) => {
+      const domain = domainIds.get(name)
+      return domain === undefined ? [] : [{ id: activeSyncId(id), domainId: domain, url }]
+    }),
   )
-  if (plan.servers.length > 0) {
-    statements.push(db.insert(t.server).values(plan.servers.map((s, i) => ({ id: serverIds[i], ...s }))))
-    statements.push(
-      db
-        .insert(t.serverDomain)
-        .values(serverIds.flatMap((serverId) => domainIds.map((domainId) => ({ serverId, domainId })))),
-    )
-  }
-  if (plan.davServers.length > 0) {
-    statements.push(db.insert(t.davserver).values(plan.davServers.map((d, i) => ({ id: davIds[i], ...d }))))
-    statements.push(
-      db
-        .insert(t.davserverDomain)
-        .values(davIds.flatMap((davserverId) => domainIds.map((domainId) => ({ davserverId, domainId })))),
-    )
-  }
-  if (plan.activeSyncUrl !== null) {
-    const url = plan.activeSyncUrl
-    statements.push(db.insert(t.activesync).values(domainIds.map((domainId) => ({ domainId, url }))))
-  }
-  const [first, ...rest] = statements
-  if (!first) return ok(counts(plan))
-  try {
-    await db.batch([first, ...rest])
-  } catch (cause) {
-    if (isConstraintViolation(cause)) return fail('conflict')
-    throw new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
-  }
-  return ok(counts(plan))
+
+  const statements: BatchItem<'sqlite'>[] = [
+    ...(options.replace ? purgeStatements(db) : []),
+    ...insertRows(db, t.ldapserver, [...plan.ldapServers]),
+    ...insertRows(db, t.provider, providerRows.map((p) => p.provider)),
+    ...insertRows(db, t.domain, domainRows),
+    ...insertRows(db, t.server, serverRows.map((s) => s.row)),
+    ...insertRows(db, t.serverDomain, linksOf('serverId', serverRows)),
+    ...insertRows(db, t.davserver, davRows.map((d) => d.row)),
+    ...insertRows(db, t.davserverDomain, linksOf('davserverId', davRows)),
+    ...insertRows(db, t.activesync, activeSyncRows),
+  ]
+  const written = await runStatements(db, statements)
+  return written.ok ? ok(counts(plan)) : written
 }
 
 function counts(plan: SeedPlan): SeedCounts {
   return {
-    providers: 1,
-    domains: plan.domains.length,
+    providers: plan.providers.length,
+    domains: plan.providers.reduce((n, p) => n + p.domains.length, 0),
     servers: plan.servers.length,
     davservers: plan.davServers.length,
     ldapservers: plan.ldapServers.length,
   }
 }
 
-/** Deletes every row of every table, atomically; returns how many providers and domains went. */
-export async function purgeAll(db: Db): Promise<{ providers: number; domains: number }> {
-  const [providers, domains] = await usingDatabase(() =>
-    Promise.all([db.$count(t.provider), db.$count(t.domain)]),
-  )
-  await usingDatabase(() => db.batch([
+/** Link rows first: on libsql foreign keys are only enforced when switched on, so never rely on them. */
+function purgeStatements(db: Db): BatchItem<'sqlite'>[] {
+  return [
     db.delete(t.serverDomain),
     db.delete(t.davserverDomain),
     db.delete(t.activesync),
@@ -123,6 +158,15 @@ export async function purgeAll(db: Db): Promise<{ providers: number; domains: nu
     db.delete(t.davserver),
     db.delete(t.provider),
     db.delete(t.ldapserver),
-  ]))
+  ]
+}
+
+/** Deletes every row of every table, atomically; returns how many providers and domains went. */
+export async function purgeAll(db: Db): Promise<{ providers: number; domains: number }> {
+  const [providers, domains] = await usingDatabase(() =>
+    Promise.all([db.$count(t.provider), db.$count(t.domain)]),
+  )
+  const [first, ...rest] = purgeStatements(db)
+  if (first) await usingDatabase(() => db.batch([first, ...rest]))
   return { providers, domains }
 }

@@ -59,7 +59,7 @@ describe('landing page in Chromium', () => {
     const outgoing = page.locator('table', { hasText: 'Outgoing mail' })
     expect(await outgoing.locator('tr', { hasText: 'Server' }).innerText()).toContain('smtp.example.com')
     expect(await outgoing.locator('tr', { hasText: 'Port' }).innerText()).toContain('465')
-    expect(await page.getByText('Thunderbird, Thunderbird for Android (K-9 Mail), FairEmail and Evolution find these settings by themselves', { exact: false }).count()).toBe(1)
+    expect(await page.getByText('Thunderbird, Thunderbird for Android (K-9 Mail), FairEmail, Evolution, eM Client and Outlook find these settings by themselves', { exact: false }).count()).toBe(1)
     // The style applied (allowed by its CSP hash): the button is blue, not the browser default.
     expect(await page.getByRole('button', { name: /Download profile/ }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(11, 87, 208)')
     await page.screenshot({ path: join(tmpdir(), 'mailconf-landing.png'), fullPage: true })

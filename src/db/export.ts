@@ -1,0 +1,139 @@
+/**
+ * The whole database as a seed document in the multi-provider form (src/seed-format.ts), with
+ * every id and every default written out, so that loading it into an empty database (or with
+ * `?replace=true`) reproduces the tables row for row.
+ */
+import { asc, eq } from 'drizzle-orm'
+import * as t from '../../schema/schema'
+import type { Authentication, DavType, ServerType, SocketType } from '../model'
+import { DAV_LINKS, SERVER_LINKS, groupLinks, selectLinks } from './admin-links'
+import { usingDatabase, type Db } from './client'
+
+interface ExportedDomain {
+  id: number
+  name: string
+  ldapserver_id: number | null
+}
+interface ExportedMailServer {
+  id: number
+  type: ServerType
+  name: string
+  port: number
+  prio: number
+  socket_type: SocketType
+  user_name: string
+  authentication: Authentication
+  domains: string[]
+}
+interface ExportedDavServer {
+  id: number
+  type: DavType
+  url: string
+  port: number
+  use_ssl: boolean
+  domain_required: boolean
+  user_name: string
+  domains: string[]
+}
+interface ExportedActiveSync {
+  id: number
+  type: 'activesync'
+  url: string
+  domains: string[]
+}
+interface ExportedLdapServer {
+  id: number
+  name: string
+  port: number
+  use_ssl: boolean
+  search_base: string
+  search_filter: string
+  attr_uid: string
+  attr_cn: string | null
+  bind_user: string | null
+  bind_password?: string | null
+}
+export interface ExportDocument {
+  version: 2
+  providers: { id: number; provider: string; short_name: string; domains: ExportedDomain[] }[]
+  servers: (ExportedMailServer | ExportedDavServer | ExportedActiveSync)[]
+  ldapservers: ExportedLdapServer[]
+}
+
+export interface ExportOptions {
+  /**
+   * LDAP bind passwords are write-only in the admin API; an export leaves them out unless asked,
+   * and then the file is as secret as the password itself.
+   */
+  readonly includeSecrets: boolean
+}
+
+export async function exportDatabase(db: Db, options: ExportOptions): Promise<ExportDocument> {
+  // One batch: one round trip and one consistent snapshot of every table.
+  const [providers, domains, servers, serverLinks, davServers, davLinks, ldapServers, activeSync] = await usingDatabase(() =>
+    db.batch([
+      db.select().from(t.provider).orderBy(asc(t.provider.id)),
+      db.select().from(t.domain).orderBy(asc(t.domain.id)),
+      db.select().from(t.server).orderBy(asc(t.server.id)),
+      selectLinks(db, SERVER_LINKS),
+      db.select().from(t.davserver).orderBy(asc(t.davserver.id)),
+      selectLinks(db, DAV_LINKS),
+      db.select().from(t.ldapserver).orderBy(asc(t.ldapserver.id)),
+      db
+        .select({ id: t.activesync.id, url: t.activesync.url, domain: t.domain.name })
+        .from(t.activesync)
+        .innerJoin(t.domain, eq(t.activesync.domainId, t.domain.id))
+        .orderBy(asc(t.activesync.id)),
+    ]),
+  )
+  const serverDomains = groupLinks(serverLinks)
+  const davDomains = groupLinks(davLinks)
+  return {
+    version: 2,
+    providers: providers.map((p) => ({
+      id: p.id,
+      provider: p.name,
+      short_name: p.shortName,
+      domains: domains
+        .filter((d) => d.providerId === p.id)
+        .map((d) => ({ id: d.id, name: d.name, ldapserver_id: d.ldapserverId })),
+    })),
+    servers: [
+      ...servers.map((s): ExportedMailServer => ({
+        id: s.id,
+        type: s.type,
+        name: s.name,
+        port: s.port,
+        prio: s.prio,
+        socket_type: s.socketType,
+        user_name: s.userName,
+        authentication: s.authentication,
+        domains: serverDomains.get(s.id) ?? [],
+      })),
+      ...davServers.map((d): ExportedDavServer => ({
+        id: d.id,
+        type: d.type,
+        url: d.url,
+        port: d.port,
+        use_ssl: d.useSsl,
+        domain_required: d.domainRequired,
+        user_name: d.userName,
+        domains: davDomains.get(d.id) ?? [],
+      })),
+      // One entry per row (a row belongs to one domain), so ids survive the round trip.
+      ...activeSync.map((a): ExportedActiveSync => ({ id: a.id, type: 'activesync', url: a.url, domains: [a.domain] })),
+    ],
+    ldapservers: ldapServers.map((l) => ({
+      id: l.id,
+      name: l.name,
+      port: l.port,
+      use_ssl: l.useSsl,
+      search_base: l.searchBase,
+      search_filter: l.searchFilter,
+      attr_uid: l.attrUid,
+      attr_cn: l.attrCn,
+      bind_user: l.bindUser,
+      ...(options.includeSecrets ? { bind_password: l.bindPassword } : {}),
+    })),
+  }
+}
