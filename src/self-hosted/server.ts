@@ -51,13 +51,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       const cutOff = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
+      // close() ends idle keep-alive connections once; a connection whose request finishes later
+      // would stay open until its keep-alive timeout, so idle ones are swept until all are gone.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
       server.close(() => {
         clearTimeout(cutOff)
+        clearInterval(sweep)
         options.client.close()
         resolve()
       })
-      // Keep-alive connections with no request in flight would otherwise hold close() open.
-      server.closeIdleConnections()
     }))
   return { url: `http://${host}:${port}`, close }
 }
