@@ -26,7 +26,7 @@ interface Started {
 }
 
 /** Only what the server is meant to read: no LIBSQL_URL, ADMIN_TOKEN, … leaking in from the host. */
-const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0' })
+const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info' as const })
 
 function freshFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'mailconf-entry-'))
