@@ -13,6 +13,9 @@ import { readSettings, USAGE } from './self-hosted/settings'
 // src/node.ts and its bundle dist/node.mjs both sit one level below the project root.
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../schema/migrations', import.meta.url))
 
+// A remote libsql URL can carry an auth token (?authToken=…): only file paths are logged.
+const describeDatabase = (url: string) => (url.startsWith('file:') ? url : 'remote libsql')
+
 const settings = readSettings(process.env, process.argv.slice(2))
 if (!settings.ok) {
   if (settings.error.kind === 'help') {
@@ -22,7 +25,7 @@ if (!settings.ok) {
   console.error(`mailconf: ${settings.error.message}`)
   process.exit(2)
 }
-const { host, port, databaseUrl, authToken, seedSample } = settings.value
+const { host, port, databaseUrl, authToken, seedSample, migrateOnly } = settings.value
 // The environment is the bindings: ADMIN_TOKEN, LOG_LEVEL, PROXY_COUNT, … under the same names.
 const bindings: Bindings = process.env
 const logger = createLogger(bindings.LOG_LEVEL)
@@ -33,9 +36,13 @@ try {
   if (seedSample && (await seedSampleIfEmpty(db)) === 'loaded') {
     logger.log('info', 'loaded seed/sample.json into the empty database')
   }
+  if (migrateOnly) {
+    logger.log('info', 'database ready', { database: describeDatabase(databaseUrl) })
+    client.close()
+    process.exit(0)
+  }
   const server = await startServer({ host, port, bindings, client, db })
-  // Never the URL itself: a libsql URL can carry an auth token.
-  logger.log('info', 'listening', { url: server.url, database: databaseUrl.startsWith('file:') ? databaseUrl : 'remote libsql' })
+  logger.log('info', 'listening', { url: server.url, database: describeDatabase(databaseUrl) })
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -10,9 +10,10 @@ export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_PORT = 4243
 export const DEFAULT_DATABASE_URL = 'file:./data/mailconf.db'
 
-export const USAGE = `usage: mailconf-server [--seed-sample]
+export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
 
   --seed-sample   load seed/sample.json when the database holds no provider yet
+  --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
 
 environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
   LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, LOG_LEVEL (info)`
@@ -23,6 +24,8 @@ export interface ServerSettings {
   readonly databaseUrl: string
   readonly authToken: string | undefined
   readonly seedSample: boolean
+  /** Prepare the database and exit: how a remote libsql/Turso database gets its migrations. */
+  readonly migrateOnly: boolean
 }
 
 export type SettingsError = { readonly kind: 'help' } | { readonly kind: 'invalid'; readonly message: string }
@@ -32,8 +35,10 @@ export function readSettings(
   args: readonly string[],
 ): Result<ServerSettings, SettingsError> {
   let seedSample = false
+  let migrateOnly = false
   for (const arg of args) {
     if (arg === '--seed-sample') seedSample = true
+    else if (arg === '--migrate-only') migrateOnly = true
     else if (arg === '--help' || arg === '-h') return fail({ kind: 'help' })
     else return fail({ kind: 'invalid', message: `unknown argument ${JSON.stringify(arg)}\n${USAGE}` })
   }
@@ -52,5 +57,6 @@ export function readSettings(
     databaseUrl: env.LIBSQL_URL?.trim() || DEFAULT_DATABASE_URL,
     authToken: env.LIBSQL_AUTH_TOKEN || undefined,
     seedSample,
+    migrateOnly,
   })
 }

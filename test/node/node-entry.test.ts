@@ -140,6 +140,16 @@ describe('node dist/node.mjs', () => {
     expect(server.lines.map((l) => l.msg)).toEqual(['listening', 'stopping', 'request', 'stopped'])
   }, 15_000)
 
+  it('prepares a database and exits with --migrate-only (how a Turso database gets its migrations)', async () => {
+    const folder = freshFolder()
+    const result = run(['--migrate-only', '--seed-sample'], { LIBSQL_URL: `file:${join(folder, 'db/prepared.db')}` })
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain('"msg":"database ready"')
+    expect(result.stdout).not.toContain('listening')
+    const server = await start(folder, [], { LIBSQL_URL: `file:${join(folder, 'db/prepared.db')}` })
+    expect((await fetch(server.url + CONFIG)).status).toBe(200)
+  })
+
   it.each([
     ['a PORT that is no number', [], { PORT: 'http' }, 'PORT must be a number from 0 to 65535'],
     ['a PROXY_COUNT that is no number', [], { PROXY_COUNT: 'all' }, 'PROXY_COUNT must be a whole number'],

@@ -6,15 +6,15 @@ describe('readSettings', () => {
   it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {
     expect(readSettings({}, [])).toEqual({
       ok: true,
-      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false },
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false },
     })
   })
 
-  it('reads HOST, PORT, LIBSQL_URL, LIBSQL_AUTH_TOKEN and --seed-sample', () => {
+  it('reads HOST, PORT, LIBSQL_URL, LIBSQL_AUTH_TOKEN, --seed-sample and --migrate-only', () => {
     const env = { HOST: '::', PORT: '8080', LIBSQL_URL: 'libsql://db.example.turso.io', LIBSQL_AUTH_TOKEN: 'tok' }
-    expect(readSettings(env, ['--seed-sample'])).toEqual({
+    expect(readSettings(env, ['--seed-sample', '--migrate-only'])).toEqual({
       ok: true,
-      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true },
+      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true },
     })
   })
 
