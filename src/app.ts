@@ -1,12 +1,15 @@
-/** The Hono app: per-request database handle, request log line, routes, error mapping. */
+/** The Hono app: request facts and database per request, request log line, routes, error mapping. */
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { createD1Db, DatabaseUnavailableError } from './db/client'
+import { ConfigurationError } from './config-error'
+import { DatabaseUnavailableError, type Db } from './db/client'
+import { databaseFromBindings } from './db/from-bindings'
 import { pingDatabase } from './db/queries'
-import type { AppEnv } from './env'
+import type { AppEnv, Bindings } from './env'
 import { createFindUser } from './ldap'
 import { parseLdapTimeout, readStringBinding } from './ldap-config'
 import { createLogger, loggablePath } from './log'
+import { parseProxyCount, resolveRequestFacts } from './request-facts'
 import { admin } from './routes/admin'
 import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
@@ -18,17 +21,46 @@ import { site } from './routes/site'
 
 const RETRY_AFTER_SECONDS = '30'
 
-const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
-  const db = createD1Db(c.env.DB)
-  c.set('db', db)
-  const findUser = createFindUser({
-    timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
-    readSecret: (name) => readStringBinding(c.env, name),
-    logger: createLogger(c.env.LOG_LEVEL),
+/** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
+export interface AppOptions {
+  /** The database for these bindings. Default: D1 `DB`, else `LIBSQL_URL` (db/from-bindings.ts). */
+  readonly database?: (env: Bindings) => Db
+  /**
+   * The address of the TCP peer. Default: the CF-Connecting-IP header, which Cloudflare's edge
+   * sets (and overwrites) on every request to a Worker; the Node entry reads its socket instead.
+   */
+  readonly peerAddress?: (request: Request) => string | null
+}
+
+const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
+
+function setup(options: AppOptions) {
+  const database = options.database ?? databaseFromBindings
+  const peerAddress = options.peerAddress ?? cloudflarePeer
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const hops = parseProxyCount(c.env.PROXY_COUNT)
+    if (!hops.ok) throw new ConfigurationError('PROXY_COUNT must be a whole number from 0 to 10')
+    c.set('facts', resolveRequestFacts(
+      {
+        url: c.req.url,
+        peer: peerAddress(c.req.raw),
+        forwardedFor: c.req.header('x-forwarded-for'),
+        forwardedProto: c.req.header('x-forwarded-proto'),
+        forwardedHost: c.req.header('x-forwarded-host'),
+      },
+      hops.value,
+    ))
+    const db = database(c.env)
+    c.set('db', db)
+    const findUser = createFindUser({
+      timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
+      readSecret: (name) => readStringBinding(c.env, name),
+      logger: createLogger(c.env.LOG_LEVEL),
+    })
+    c.set('lookup', { db, findUser })
+    await next()
   })
-  c.set('lookup', { db, findUser })
-  await next()
-})
+}
 
 // One line per request. Only the path is logged: query strings carry addresses (local parts), and
 // headers and bodies can carry passwords (Autodiscover Basic auth).
@@ -41,12 +73,13 @@ const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     status: c.res.status,
     duration_ms: Date.now() - started,
     domain: c.var.domain ?? null,
+    client: c.var.facts?.clientAddress ?? null,
   })
 })
 
-export function createApp(): Hono<AppEnv> {
+export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use(requestLog, withDatabase)
+  app.use(requestLog, setup(options))
 
   app.get('/healthz', async (c) => {
     try {
@@ -73,6 +106,12 @@ export function createApp(): Hono<AppEnv> {
       return c.text('the configuration database is unavailable; try again shortly', 503, {
         'Retry-After': RETRY_AFTER_SECONDS,
       })
+    }
+    if (error instanceof ConfigurationError) {
+      // The operator's mistake, not the client's: say what to fix, in the log and in the body
+      // (these messages name settings, never their values).
+      logger.log('error', 'configuration error', { path: loggablePath(c.req.path), cause: error.message })
+      return c.text(`mailconf is not configured correctly: ${error.message}`, 500)
     }
     logger.log('error', 'unhandled error', { path: loggablePath(c.req.path), error: error.name, cause: error.message })
     return c.text('internal error', 500)

@@ -1,9 +1,21 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from './db/client'
 import type { LookupDeps } from './lookup'
+import type { RequestFacts } from './request-facts'
 
-/** `Env` (from `wrangler types`) holds what wrangler.toml declares; secrets are added here. */
-export interface Bindings extends Omit<Env, 'LOG_LEVEL'> {
+/**
+ * `Env` (from `wrangler types`) holds what wrangler.toml declares; secrets and the optional
+ * storage settings are added here. The Node entry passes `process.env` under the same names.
+ */
+export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
+  /** The D1 database; when absent, `LIBSQL_URL` names the database (db/from-bindings.ts). */
+  DB?: D1Database
+  /** Turso/libsql database URL (`libsql://…`; the Node entry also takes `file:`). */
+  LIBSQL_URL?: string
+  /** Secret: the libsql/Turso auth token. */
+  LIBSQL_AUTH_TOKEN?: string
+  /** How many reverse proxies in front of us to trust for X-Forwarded-*; default 0 (request-facts.ts). */
+  PROXY_COUNT?: string
   /** Bearer token for /initdb/ and the admin API; unset = admin routes answer 404. */
   ADMIN_TOKEN?: string
   /** Public host name of this service, target of the published CNAME/SRV records. */
@@ -27,6 +39,8 @@ export interface Variables {
   db: Db
   /** What resolveAccount needs: the database, and the directory client when there is one. */
   lookup: LookupDeps
+  /** Scheme, host and client address, with PROXY_COUNT applied (request-facts.ts). */
+  facts?: RequestFacts
   /** The mail domain a request was about, for the request log line. */
   domain?: string
 }

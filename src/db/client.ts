@@ -1,6 +1,10 @@
-/** The database handle every query takes: Drizzle over D1 (or, later, libsql), with the schema. */
+/** The database handle every query takes: Drizzle over D1 or over libsql (Turso, a `file:` SQLite), with the schema. */
+import type { Client as LibsqlClient } from '@libsql/client/web'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
-import { drizzle } from 'drizzle-orm/d1'
+import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
+// The `/web` entry: its only import is `@libsql/client/web`, so the Worker bundle never pulls in
+// the native Node client. The Node entry hands in a `@libsql/client` (node) client instead.
+import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web'
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import * as schema from '../../schema/schema'
 
@@ -9,8 +13,14 @@ export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
   batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>
 }
 
+export type { LibsqlClient }
+
 export function createD1Db(binding: D1Database): Db {
-  return drizzle(binding, { schema })
+  return drizzleD1(binding, { schema })
+}
+
+export function createLibsqlDb(client: LibsqlClient): Db {
+  return drizzleLibsql(client, { schema })
 }
 
 /**

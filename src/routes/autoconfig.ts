@@ -8,6 +8,7 @@ import type { AppEnv } from '../env'
 import { resolveAccount } from '../lookup'
 import type { EmailAddress } from '../model'
 import { renderAutoconfig } from '../render/autoconfig'
+import { requestHost } from '../request-facts'
 
 const EMAIL_PARAM = 'emailaddress'
 // Quirk(Thunderbird): it parses the body only for a text/xml, application/xml or text/rdf type
@@ -22,7 +23,7 @@ async function serveAutoconfig(c: Context<AppEnv>) {
   if (raw === null || raw.trim() === '') {
     // No address (a Thunderbird pref can withhold it, §5 "Absent emailaddress"): the Host names
     // the domain and the document is the generic one, with placeholders.
-    domain = domainFromHost(new URL(c.req.url).host)
+    domain = domainFromHost(requestHost(c))
     if (domain === null) return c.text(`${EMAIL_PARAM} is missing and the host name names no mail domain`, 400)
   } else {
     const parsed = parseEmailAddress(raw)

@@ -33,10 +33,10 @@ interface Run {
 
 function mailconf(args: string[], options: { token?: string | null; url?: string } = {}): Promise<Run> {
   const token = options.token === undefined ? worker.token : options.token
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NO_COLOR: '1' }
+  const env: Record<string, string | undefined> = { PATH: process.env.PATH, NO_COLOR: '1' }
   if (token !== null) env.MAILCONF_ADMIN_TOKEN = token
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/mailconf.mjs'), '--url', options.url ?? worker.url, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin/mailconf.mjs'), '--url', options.url ?? worker.url, ...args], { cwd: ROOT, env: env as NodeJS.ProcessEnv }, (error, stdout, stderr) => {
       const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0
       resolve({ code, stdout, stderr })
     })

@@ -1,6 +1,7 @@
 /** Requests through the Worker's own fetch handler, and database set-up for integration tests. */
 import { env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
+import { DELETE_ORDER } from '../protocol/target'
 
 export const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` }
 
@@ -10,9 +11,7 @@ export function request(path: string, init?: RequestInit): Promise<Response> {
 
 export async function resetDatabase(): Promise<void> {
   await env.DB.batch(
-    ['server_domain', 'davserver_domain', 'activesync', 'domain', 'server', 'davserver', 'provider', 'ldapserver'].map((table) =>
-      env.DB.prepare(`DELETE FROM ${table}`),
-    ),
+    DELETE_ORDER.map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
   )
 }
 

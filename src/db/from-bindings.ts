@@ -1,0 +1,50 @@
+/**
+ * Picks the database from the Worker's bindings: the D1 binding `DB` when present, otherwise the
+ * libsql server at `LIBSQL_URL` (Turso), authenticated with the secret `LIBSQL_AUTH_TOKEN`.
+ *
+ * Handles are kept per isolate, not made per request: building the Drizzle instance walks the
+ * whole schema (relations included), and the libsql client probes the server's protocol version
+ * before its first batch; both are wasted work if repeated for every request.
+ */
+import { createClient, LibsqlError } from '@libsql/client/web'
+import { ConfigurationError } from '../config-error'
+import type { Bindings } from '../env'
+import { createD1Db, createLibsqlDb, type Db } from './client'
+
+export const NO_DATABASE_MESSAGE =
+  'no database configured: bind a D1 database as DB (wrangler.toml [[d1_databases]]), ' +
+  'or set LIBSQL_URL (with the secret LIBSQL_AUTH_TOKEN) for Turso/libsql'
+
+// Keyed by the binding object: tests (and a redeploy) may hand in another one.
+const d1Handles = new WeakMap<D1Database, Db>()
+let libsqlHandle: { readonly url: string; readonly token: string | undefined; readonly db: Db } | null = null
+
+export function databaseFromBindings(env: Bindings): Db {
+  if (env.DB) {
+    let db = d1Handles.get(env.DB)
+    if (!db) d1Handles.set(env.DB, (db = createD1Db(env.DB)))
+    return db
+  }
+  const url = env.LIBSQL_URL?.trim()
+  if (!url) throw new ConfigurationError(NO_DATABASE_MESSAGE)
+  const token = env.LIBSQL_AUTH_TOKEN || undefined
+  if (libsqlHandle?.url !== url || libsqlHandle.token !== token) {
+    libsqlHandle = { url, token, db: createLibsqlDb(openWorkerLibsqlClient(url, token)) }
+  }
+  return libsqlHandle.db
+}
+
+function openWorkerLibsqlClient(url: string, authToken: string | undefined) {
+  // A WebSocket belongs to the request that opened it in workerd, so a client kept for the
+  // isolate must speak HTTP (libsql: means https: to this client).
+  if (/^wss?:/i.test(url)) {
+    throw new ConfigurationError('LIBSQL_URL: use a libsql:, https: or http: URL on Workers, not ws:/wss:')
+  }
+  try {
+    return createClient(authToken === undefined ? { url } : { url, authToken })
+  } catch (error) {
+    // Only the error code: the client's message can quote the URL, and a URL can carry a token.
+    const code = error instanceof LibsqlError ? error.code : 'invalid'
+    throw new ConfigurationError(`LIBSQL_URL is not usable on Workers (${code}): use a libsql:, https: or http: URL`)
+  }
+}

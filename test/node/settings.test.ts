@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { databaseFilePath } from '../../src/self-hosted/database'
+import { readSettings } from '../../src/self-hosted/settings'
+
+describe('readSettings', () => {
+  it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {
+    expect(readSettings({}, [])).toEqual({
+      ok: true,
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false },
+    })
+  })
+
+  it('reads HOST, PORT, LIBSQL_URL, LIBSQL_AUTH_TOKEN, --seed-sample and --migrate-only', () => {
+    const env = { HOST: '::', PORT: '8080', LIBSQL_URL: 'libsql://db.example.turso.io', LIBSQL_AUTH_TOKEN: 'tok' }
+    expect(readSettings(env, ['--seed-sample', '--migrate-only'])).toEqual({
+      ok: true,
+      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true },
+    })
+  })
+
+  it('treats empty variables as unset (as systemd Environment= lines often leave them)', () => {
+    expect(readSettings({ HOST: '', PORT: ' ', LIBSQL_URL: '', LIBSQL_AUTH_TOKEN: '' }, [])).toMatchObject({
+      ok: true,
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined },
+    })
+  })
+
+  it('accepts PORT=0 (a free port, printed at startup)', () => {
+    expect(readSettings({ PORT: '0' }, [])).toMatchObject({ ok: true, value: { port: 0 } })
+  })
+
+  it.each([
+    [{ PORT: '65536' }, [], 'PORT must be a number from 0 to 65535, got "65536"'],
+    [{ PORT: '-1' }, [], 'PORT must be a number'],
+    [{ PORT: '80a' }, [], 'PORT must be a number'],
+    [{ PROXY_COUNT: 'x' }, [], 'PROXY_COUNT must be a whole number'],
+    [{}, ['--seed'], 'unknown argument "--seed"'],
+  ])('refuses %j %j', (env, args, message) => {
+    const result = readSettings(env, args)
+    expect(result.ok).toBe(false)
+    if (!result.ok && result.error.kind === 'invalid') expect(result.error.message).toContain(message)
+    else throw new Error('expected an invalid-settings error')
+  })
+
+  it('answers --help with the usage', () => {
+    expect(readSettings({}, ['--help'])).toEqual({ ok: false, error: { kind: 'help' } })
+  })
+})
+
+describe('databaseFilePath', () => {
+  it.each([
+    ['file:./data/mailconf.db', './data/mailconf.db'],
+    ['file:data.db', 'data.db'],
+    ['file:/var/lib/mailconf/mailconf.db', '/var/lib/mailconf/mailconf.db'],
+    ['file:///var/lib/mailconf/mailconf.db', '/var/lib/mailconf/mailconf.db'],
+    ['file:./my%20data/x.db', './my data/x.db'],
+    ['libsql://db.example.turso.io', null],
+    ['https://db.example.turso.io', null],
+  ])('%s → %s', (url, expected) => {
+    expect(databaseFilePath(url)).toBe(expected)
+  })
+})
