@@ -117,7 +117,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         ['an invalid document', { version: 2, providers: [{ provider: 'X', domains: ['bad domain'] }] }, 400, 'providers[0].domains[0]'],
         ['a server domain outside the document', { provider: 'X', domains: ['x.example'], servers: [{ type: 'imap', name: 'i.example', domains: ['y.example'] }] }, 400, 'servers[0].domains[0]'],
         ['not JSON', '{"version"', 400, 'not valid JSON'],
-      ])('refuses %s with %i and, even with ?replace=true, changes nothing', async (_case, document, status, needle) => {
+      ])('refuses %s (%j) with %i and, even with ?replace=true, changes nothing', async (_case, document, status, needle) => {
         await seed(target, sample)
         const before = await tableContents(target)
         const response = await importing(document, '?replace=true')

@@ -93,7 +93,7 @@ export function describeMobileconfig(target: ProtocolTarget): void {
         ['broken percent-encoding', '/mobileconfig?emailaddress=a%E0%40example.com', 400, 'not valid percent-encoded UTF-8'],
         ['a control character in the name', '/mobileconfig?emailaddress=a%40example.com&name=a%07b', 400, 'name must not contain control characters'],
         ['an unknown domain', '/mobileconfig?emailaddress=a%40unknown.example', 404, 'no mail configuration for unknown.example'],
-      ])('answers %s with %i and a reason', async (_case, path, status, message) => {
+      ])('answers %s (%s) with %i and a reason', async (_case, path, status, message) => {
         const response = await request(path)
         expect(response.status).toBe(status)
         expect(await text(response)).toContain(message)

@@ -49,7 +49,7 @@ export function describeSite(target: ProtocolTarget): void {
       it.each([
         ['a malformed address', '/?emailaddress=nobody', 400, 'the email address is malformed'],
         ['an unknown domain', '/?emailaddress=a%40unknown.example', 404, 'There are no settings for unknown.example here.'],
-      ])('answers %s with %i and the message on the page', async (_case, path, status, message) => {
+      ])('answers %s (%s) with %i and the message on the page', async (_case, path, status, message) => {
         const response = await request(path)
         expect(response.status).toBe(status)
         expect(await response.text()).toContain(message)
