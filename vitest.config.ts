@@ -8,6 +8,9 @@ const nodeUtilShim = fileURLToPath(new URL('./src/shims/node-util.js', import.me
 
 export default defineConfig({
   test: {
+    // One slapd (LDAP + LDAPS) and a silent TCP server on 127.0.0.1 for the LDAP tests of both
+    // projects: a root globalSetup runs once per run and what it provides reaches every project.
+    globalSetup: ['./test/support/slapd-global-setup.ts'],
     projects: [
       {
         // Worker tests: run inside workerd with a real local D1 (migrations applied per test file).
@@ -29,8 +32,6 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/support/apply-migrations.ts'],
-          // Starts slapd and a silent TCP server on 127.0.0.1 for the LDAP tests (ports via inject).
-          globalSetup: ['./test/support/slapd-global-setup.ts'],
         },
       },
       {

@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ConfigurationError } from './config-error'
-import { DatabaseUnavailableError, type Db } from './db/client'
+import { DatabaseUnavailableError, describeDriverError, type Db } from './db/client'
 import { databaseFromBindings } from './db/from-bindings'
 import { pingDatabase } from './db/queries'
 import type { AppEnv, Bindings } from './env'
@@ -113,7 +113,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
       logger.log('error', 'configuration error', { path: loggablePath(c.req.path), cause: error.message })
       return c.text(`mailconf is not configured correctly: ${error.message}`, 500)
     }
-    logger.log('error', 'unhandled error', { path: loggablePath(c.req.path), error: error.name, cause: error.message })
+    // describeDriverError: a query that failed outside usingDatabase must not log its parameters.
+    logger.log('error', 'unhandled error', { path: loggablePath(c.req.path), error: error.name, cause: describeDriverError(error) })
     return c.text('internal error', 500)
   })
   return app

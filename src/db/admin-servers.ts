@@ -102,7 +102,7 @@ export async function setLink(db: Db, kind: ServerKind, serverId: number, domain
     else await unlinkStatement(db, LINKS[kind], serverId, domainId)
   } catch (cause) {
     if (isConstraintViolation(cause)) return fail('conflict')
-    throw new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
+    throw DatabaseUnavailableError.from(cause)
   }
   return ok(undefined)
 }

@@ -24,7 +24,7 @@ export async function runBatch<T extends Readonly<[BatchItem<'sqlite'>, ...Batch
     return ok(await db.batch(statements))
   } catch (cause) {
     if (isConstraintViolation(cause)) return fail('conflict')
-    throw new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
+    throw DatabaseUnavailableError.from(cause)
   }
 }
 

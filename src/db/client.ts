@@ -1,5 +1,6 @@
 /** The database handle every query takes: Drizzle over D1 or over libsql (Turso, a `file:` SQLite), with the schema. */
 import type { Client as LibsqlClient } from '@libsql/client/web'
+import { DrizzleQueryError } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
 // The `/web` entry: its only import is `@libsql/client/web`, so the Worker bundle never pulls in
@@ -29,12 +30,30 @@ export function createLibsqlDb(client: LibsqlClient): Db {
  */
 export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError'
+
+  /** Wraps a driver failure; the message (which gets logged) is the driver's own, see below. */
+  static from(cause: unknown): DatabaseUnavailableError {
+    return new DatabaseUnavailableError(describeDriverError(cause), { cause })
+  }
+}
+
+/**
+ * The driver's own message for a failed statement. Drizzle wraps failures of a query in
+ * DrizzleQueryError, whose message is the SQL followed by its parameters: values such as an LDAP
+ * bind password or an address, which must never reach the log. (Seen first on libsql, where the
+ * wrapper surrounds every failing statement; D1 errors get the same wrapper.)
+ */
+export function describeDriverError(error: unknown): string {
+  let inner = error
+  while (inner instanceof DrizzleQueryError && inner.cause !== undefined) inner = inner.cause
+  if (inner instanceof DrizzleQueryError) return 'a query failed'
+  return inner instanceof Error ? inner.message : String(inner)
 }
 
 export async function usingDatabase<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation()
   } catch (cause) {
-    throw new DatabaseUnavailableError(cause instanceof Error ? cause.message : String(cause), { cause })
+    throw DatabaseUnavailableError.from(cause)
   }
 }

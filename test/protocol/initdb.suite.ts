@@ -47,6 +47,15 @@ export function describeInitdb(target: ProtocolTarget): void {
         expect(response.status).toBe(401)
       })
 
+      it('answers 404 on every admin route when no ADMIN_TOKEN is configured', async () => {
+        const withoutToken = await target.withSettings({ ADMIN_TOKEN: undefined })
+        for (const method of ['GET', 'POST', 'DELETE']) {
+          const response = await withoutToken.fetch('https://x.example/initdb/', { method, headers: adminHeaders(target) })
+          expect(response.status).toBe(404)
+        }
+        expect(await tableCounts(target)).toEqual(EMPTY)
+      })
+
     })
 
     describe('GET /initdb/', () => {

@@ -5,6 +5,9 @@
  */
 import type { Db } from '../../src/db/client'
 
+/** Settings by binding / environment name (secrets, switches, LOG_LEVEL); `undefined` removes one. */
+export type Settings = Readonly<Record<string, string | undefined>>
+
 export interface ProtocolTarget {
   /** `D1 in workerd`, `libsql file: in Node over HTTP`: shown in test names. */
   readonly name: string
@@ -21,6 +24,17 @@ export interface ProtocolTarget {
   query(sql: string, ...args: (string | number)[]): Promise<Record<string, unknown>[]>
   /** A Drizzle handle on the same database, for db/ functions that no route reaches alone. */
   readonly db: Db
+  /**
+   * The same service over the same database, configured with these settings on top of the
+   * target's own (as an operator sets secrets or environment variables). On Node that is another
+   * server, started on first use and reused for equal settings; reset() and query() are shared.
+   */
+  withSettings(settings: Settings): Promise<ProtocolTarget>
+  /**
+   * Collects the service's log lines (one JSON object each) from now until vi.restoreAllMocks().
+   * Both targets run the service in the test's own process, so this is its real console output.
+   */
+  captureLog(): string[]
 }
 
 export const TABLES = ['provider', 'domain', 'server', 'server_domain', 'davserver', 'davserver_domain', 'ldapserver'] as const

@@ -10,7 +10,8 @@ beforeEach(async () => {
   await seed(sample)
 })
 
-// Design card: one database round trip per config request.
+// Workerd-only: counts statements through a wrapped D1 binding; the libsql counterpart is
+// test/node/round-trips.test.ts. Design card: one database round trip per config request.
 describe('database round trips per config request', () => {
   it.each([
     ['a known domain', 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40example.net', 200],

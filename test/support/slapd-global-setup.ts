@@ -1,7 +1,7 @@
 /**
- * vitest globalSetup of the worker project: starts slapd (LDAP + LDAPS) and a silent TCP server
- * on 127.0.0.1 before any Worker test runs, hands their ports to the tests through `provide`
- * (read with `inject` inside workerd), and stops both afterwards.
+ * vitest globalSetup of the whole run (both projects): starts slapd (LDAP + LDAPS) and a silent
+ * TCP server on 127.0.0.1 before any test runs, hands their ports to the tests through `provide`
+ * (read with `inject`, inside workerd as in Node), and stops both afterwards.
  */
 import type { TestProject } from 'vitest/node'
 import { freePort, startSilentServer, startSlapd } from './slapd'
@@ -13,6 +13,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // is spawned by the pool after global setup, from this process, so it inherits this variable.
   const previousCertFile = process.env.SSL_CERT_FILE
   process.env.SSL_CERT_FILE = slapd.trustFile
+  // The Node project's test processes (forks, started after global setup) run the self-hosted
+  // server in-process; Node reads extra trusted CAs from this variable at startup, as an operator
+  // would point it at a private directory CA.
+  const previousExtraCerts = process.env.NODE_EXTRA_CA_CERTS
+  process.env.NODE_EXTRA_CA_CERTS = slapd.trustFile
   const silent = await startSilentServer().catch(async (error: unknown) => {
     await slapd.stop()
     throw error
@@ -28,6 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     if (previousCertFile === undefined) delete process.env.SSL_CERT_FILE
     else process.env.SSL_CERT_FILE = previousCertFile
+    if (previousExtraCerts === undefined) delete process.env.NODE_EXTRA_CA_CERTS
+    else process.env.NODE_EXTRA_CA_CERTS = previousExtraCerts
     await Promise.all([slapd.stop(), silent.stop()])
   }
 }

@@ -1,13 +1,7 @@
-/** Requests through the Worker's own fetch handler, and database set-up for integration tests. */
+/** Database set-up for workerd tests that work on the D1 binding itself (not through a target). */
 import { env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { DELETE_ORDER } from '../protocol/target'
-
-export const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` }
-
-export function request(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(new URL(path, 'https://autoconfig.example.com'), init))
-}
 
 export async function resetDatabase(): Promise<void> {
   await env.DB.batch(
@@ -15,10 +9,11 @@ export async function resetDatabase(): Promise<void> {
   )
 }
 
+/** POST /initdb/ through the Worker's own fetch handler, with the test token. */
 export async function seed(document: unknown): Promise<Response> {
-  return request('/initdb/', {
+  return exports.default.fetch(new Request('https://autoconfig.example.com/initdb/', {
     method: 'POST',
-    headers: { ...ADMIN, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(document),
-  })
+  }))
 }

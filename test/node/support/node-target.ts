@@ -3,6 +3,8 @@
  * src/node.ts starts it) on a random port over a `file:` libsql database in a temporary folder,
  * reached through real HTTP. Requests arrive the way NGINX forwards them (docs/self-hosting/nginx-mailconf.conf):
  * to 127.0.0.1, with the client's Host, X-Forwarded-Proto and X-Forwarded-For, and PROXY_COUNT=1.
+ * The servers run in the test's process (their log lines are the test's console output);
+ * withSettings adds one per distinct configuration, on the same database.
  */
 import type { Client } from '@libsql/client'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -11,8 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { migrateDatabase, openDatabase } from '../../../src/self-hosted/database'
-import { startServer } from '../../../src/self-hosted/server'
-import { DELETE_ORDER, type ProtocolTarget } from '../../protocol/target'
+import { startServer, type RunningServer } from '../../../src/self-hosted/server'
+import { DELETE_ORDER, type ProtocolTarget, type Settings } from '../../protocol/target'
+import { captureConsole } from '../../support/capture-console'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../schema/migrations', import.meta.url))
 export const NODE_ADMIN_TOKEN = 'node-test-admin-token'
@@ -22,38 +25,61 @@ export const FORWARDED_CLIENT = '203.0.113.9'
 export interface NodeTarget extends ProtocolTarget {
   readonly client: Client
   readonly serverUrl: string
+  /** Stops every server of this target (withSettings included) and deletes the database. */
   stop(): Promise<void>
 }
 
-export async function startNodeTarget(bindings: Record<string, string> = {}): Promise<NodeTarget> {
+export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarget> {
   const folder = mkdtempSync(join(tmpdir(), 'mailconf-node-'))
   const { client, db } = openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
   await migrateDatabase(client, MIGRATIONS_FOLDER)
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    bindings: { ADMIN_TOKEN: NODE_ADMIN_TOKEN, LOG_LEVEL: 'warn', PROXY_COUNT: '1', ...bindings },
-    client,
-    db,
-  })
-  const origin = new URL(server.url)
+  const servers: RunningServer[] = []
+  // One server per distinct configuration, all on the one database (like several processes
+  // sharing a file, minus the locking: they share the client too).
+  const bySettings = new Map<string, Promise<ProtocolTarget & { readonly serverUrl: string }>>()
+  const base: Settings = { ADMIN_TOKEN: NODE_ADMIN_TOKEN, LOG_LEVEL: 'warn', PROXY_COUNT: '1' }
 
-  return {
-    name: 'libsql file: in Node over HTTP',
-    adminToken: NODE_ADMIN_TOKEN,
-    client,
-    serverUrl: server.url,
+  const shared = {
     db,
-    fetch: (url, init) => forward(origin, new URL(url, 'https://autoconfig.example.com'), init),
     async reset() {
       await client.batch(DELETE_ORDER.map((table) => `DELETE FROM ${table}`), 'write')
     },
-    async query(sql, ...args) {
+    async query(sql: string, ...args: (string | number)[]) {
       const result = await client.execute({ sql, args })
       return result.rows.map((row) => Object.fromEntries(result.columns.map((column, i) => [column, row[i]])))
     },
+    captureLog: captureConsole,
+  }
+
+  async function serve(own: Settings): Promise<ProtocolTarget & { readonly serverUrl: string }> {
+    const bindings = Object.fromEntries(Object.entries(own).filter((entry): entry is [string, string] => entry[1] !== undefined))
+    const server = await startServer({ host: '127.0.0.1', port: 0, bindings, client, db })
+    servers.push(server)
+    const origin = new URL(server.url)
+    return {
+      ...shared,
+      name: 'libsql file: in Node over HTTP',
+      adminToken: bindings.ADMIN_TOKEN ?? '',
+      serverUrl: server.url,
+      fetch: (url, init) => forward(origin, new URL(url, 'https://autoconfig.example.com'), init),
+      withSettings: (more) => targetFor({ ...own, ...more }),
+    }
+  }
+
+  function targetFor(own: Settings): Promise<ProtocolTarget & { readonly serverUrl: string }> {
+    const key = JSON.stringify(Object.entries(own).sort(([a], [b]) => a.localeCompare(b)))
+    let started = bySettings.get(key)
+    if (started === undefined) bySettings.set(key, (started = serve(own)))
+    return started
+  }
+
+  const main = await targetFor({ ...base, ...settings })
+  return {
+    ...main,
+    client,
     async stop() {
-      await server.close()
+      // Nothing is in flight any more; each close also closes the shared client (idempotent).
+      await Promise.all(servers.map((server) => server.close()))
       rmSync(folder, { recursive: true, force: true })
     },
   }
@@ -61,10 +87,10 @@ export async function startNodeTarget(bindings: Record<string, string> = {}): Pr
 
 /** One HTTP/1.1 request to the server, carrying what a reverse proxy would pass on. */
 function forward(origin: URL, url: URL, init: RequestInit = {}): Promise<Response> {
-  if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') {
-    throw new Error('the Node target sends string bodies only')
-  }
   const body = init.body ?? undefined
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw new Error('the Node target sends string and byte bodies only')
+  }
   const headers: Record<string, string> = {
     ...Object.fromEntries(new Headers(init.headers).entries()),
     host: url.host,
