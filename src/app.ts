@@ -1,8 +1,9 @@
-/** The Hono app: request facts and database per request, request log line, routes, error mapping. */
+/** The Hono app: request facts, database and domain cache per request, request log line, routes, error mapping. */
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ConfigurationError } from './config-error'
 import { DatabaseUnavailableError, type Db } from './db/client'
+import { DomainCaches } from './db/domain-cache'
 import { databaseFromBindings } from './db/from-bindings'
 import { pingDatabase } from './db/queries'
 import type { AppEnv, Bindings } from './env'
@@ -37,6 +38,9 @@ const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-
 function setup(options: AppOptions) {
   const database = options.database ?? databaseFromBindings
   const peerAddress = options.peerAddress ?? cloudflarePeer
+  // Created with the app, i.e. once per isolate (src/index.ts) or process (src/node.ts); the admin
+  // guard clears it after every write (routes/admin-auth.ts).
+  const caches = new DomainCaches()
   return createMiddleware<AppEnv>(async (c, next) => {
     const hops = parseProxyCount(c.env.PROXY_COUNT)
     if (!hops.ok) throw new ConfigurationError('PROXY_COUNT must be a whole number from 0 to 10')
@@ -57,7 +61,7 @@ function setup(options: AppOptions) {
       readSecret: (name) => readStringBinding(c.env, name),
       logger: createLogger(c.env.LOG_LEVEL),
     })
-    c.set('lookup', { db, findUser })
+    c.set('lookup', { db, findUser, cache: caches.forDatabase(db, c.env.CONFIG_CACHE_TTL_SECONDS) })
     await next()
   })
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { migrateDatabase, openDatabase } from '../../../src/self-hosted/database'
 import { startServer } from '../../../src/self-hosted/server'
-import { DELETE_ORDER, type ProtocolTarget } from '../../protocol/target'
+import type { ProtocolTarget } from '../../protocol/target'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../schema/migrations', import.meta.url))
 export const NODE_ADMIN_TOKEN = 'node-test-admin-token'
@@ -45,8 +45,13 @@ export async function startNodeTarget(bindings: Record<string, string> = {}): Pr
     serverUrl: server.url,
     db,
     fetch: (url, init) => forward(origin, new URL(url, 'https://autoconfig.example.com'), init),
+    // Through the server's own DELETE /initdb/, so its domain cache is cleared as well.
     async reset() {
-      await client.batch(DELETE_ORDER.map((table) => `DELETE FROM ${table}`), 'write')
+      const response = await forward(origin, new URL('/initdb/', 'https://autoconfig.example.com'), {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${NODE_ADMIN_TOKEN}` },
+      })
+      if (response.status !== 200) throw new Error(`reset: DELETE /initdb/ answered ${response.status}: ${await response.text()}`)
     },
     async query(sql, ...args) {
       const result = await client.execute({ sql, args })
