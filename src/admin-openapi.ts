@@ -3,7 +3,7 @@
  * with (src/resource-schemas.ts, src/seed-format.ts) and answers with (src/admin-views.ts), by
  * zod's own `z.toJSONSchema` (OpenAPI 3.1 schemas are JSON Schema 2020-12): no extra dependency.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { davServerView, domainView, ldapServerView, problemsView, providerView, serverView } from './admin-views'
 import { activeSyncBody, davServerBody, domainBody, ldapServerBody, mailServerBody, providerBody } from './resource-schemas'
 import { SEED_DOCUMENT_SCHEMAS } from './seed-format'

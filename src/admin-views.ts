@@ -3,7 +3,7 @@
  * inferred from them and the OpenAPI document (src/admin-openapi.ts) is generated from them, so
  * the two cannot drift. LDAP bind passwords are write-only: a view only says whether one is set.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { AUTHENTICATIONS, DAV_TYPES, SERVER_TYPES, SOCKET_TYPES } from '../schema/schema'
 
 const rowId = z.number().int().positive()

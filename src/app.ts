@@ -1,8 +1,9 @@
-/** The Hono app: request facts and database per request, request log line, routes, error mapping. */
+/** The Hono app: request facts, database and domain cache per request, request log line, routes, error mapping. */
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ConfigurationError } from './config-error'
 import { DatabaseUnavailableError, describeDriverError, type Db } from './db/client'
+import { DomainCaches } from './db/domain-cache'
 import { databaseFromBindings } from './db/from-bindings'
 import { pingDatabase } from './db/queries'
 import type { AppEnv, Bindings } from './env'
@@ -34,6 +35,10 @@ export interface AppOptions {
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
+// One cache per database per isolate (Workers) or process (Node), shared by every app instance
+// on that database: an admin write served by one of them clears it for all (routes/admin-auth.ts).
+const caches = new DomainCaches()
+
 function setup(options: AppOptions) {
   const database = options.database ?? databaseFromBindings
   const peerAddress = options.peerAddress ?? cloudflarePeer
@@ -57,7 +62,7 @@ function setup(options: AppOptions) {
       readSecret: (name) => readStringBinding(c.env, name),
       logger: createLogger(c.env.LOG_LEVEL),
     })
-    c.set('lookup', { db, findUser })
+    c.set('lookup', { db, findUser, cache: caches.forDatabase(db, c.env.CONFIG_CACHE_TTL_SECONDS) })
     await next()
   })
 }

@@ -22,6 +22,11 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
   SERVICE_HOSTNAME?: string
   /** `debug` | `info` | `warn` | `error`; default info. */
   LOG_LEVEL?: string
+  /**
+   * Seconds a resolved domain stays in the in-isolate cache (db/domain-cache.ts), and the max-age
+   * of placeholder-only Autoconfig documents; default 60, 0 turns both off.
+   */
+  CONFIG_CACHE_TTL_SECONDS?: string
   /** Directory lookups: ms for the connect and for each LDAP operation; default 3000. */
   LDAP_TIMEOUT_MS?: string
   // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (src/ldap-config.ts).

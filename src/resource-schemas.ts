@@ -5,7 +5,7 @@
  * 465/993/995, else STARTTLS; LDAP on 636 (LDAPS), filter (mail={0}), attributes uid/cn; short
  * name = first word of the provider name. Wire names are automx2's snake_case column names.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { normaliseDomain } from './address'
 import type { Authentication, DavType, ServerType, SocketType } from './model'
 import { AUTHENTICATIONS, SOCKET_TYPES } from '../schema/schema'

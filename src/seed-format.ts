@@ -11,7 +11,7 @@
  * (an extension: automx2 can only say "all"), and rows may carry explicit `id`s, so that
  * `GET /admin/export` can write a database out and read it back identically.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import {
   activeSyncUrl,
   davServerShape,

@@ -71,3 +71,20 @@ export function cacheTtlMs(setting: string | undefined): number {
   const seconds = Number(setting)
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_CACHE_TTL_SECONDS * 1000
 }
+
+/**
+ * The caches of one app: one per database handle. Handles live as long as the isolate (or the Node
+ * process; db/from-bindings.ts), so each cache does too, and two databases never share entries.
+ * A changed `CONFIG_CACHE_TTL_SECONDS` (another set of bindings) starts a fresh cache.
+ */
+export class DomainCaches {
+  private readonly byDatabase = new WeakMap<object, { readonly setting: string | undefined; readonly cache: DomainCache }>()
+
+  forDatabase(database: object, ttlSetting: string | undefined): DomainCache {
+    const known = this.byDatabase.get(database)
+    if (known && known.setting === ttlSetting) return known.cache
+    const cache = new DomainCache({ ttlMs: cacheTtlMs(ttlSetting), maxEntries: DEFAULT_CACHE_MAX_ENTRIES })
+    this.byDatabase.set(database, { setting: ttlSetting, cache })
+    return cache
+  }
+}

@@ -1,7 +1,18 @@
-/** Guard for the admin routes: `Authorization: Bearer <ADMIN_TOKEN>`, nothing else. */
+/**
+ * Guard for the admin routes: `Authorization: Bearer <ADMIN_TOKEN>`, nothing else. Every admin
+ * route passes through it, so it is also where the domain cache is cleared after a write.
+ */
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { bearerToken, tokensMatch } from '../admin-token'
 import type { AppEnv } from '../env'
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Whether an admin request may change configuration data. automx2's `GET /initdb/` loads the sample data. */
+function mayWrite(c: Context<AppEnv>): boolean {
+  return !READ_METHODS.has(c.req.method) || /^\/initdb\/?$/.test(c.req.path)
+}
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.env.ADMIN_TOKEN
@@ -12,5 +23,12 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     c.header('WWW-Authenticate', 'Bearer realm="mailconf admin"')
     return c.json({ error: 'missing or wrong admin token (send Authorization: Bearer <ADMIN_TOKEN>)' }, 401)
   }
-  await next()
+  try {
+    await next()
+  } finally {
+    // Whatever the outcome: writes are all-or-nothing, but a failure after the commit must not
+    // leave the old data cached. Only after the token check, so nobody else can empty the cache.
+    // Other isolates keep their entries until the TTL ends (db/domain-cache.ts).
+    if (mayWrite(c)) c.var.lookup.cache?.clear()
+  }
 })

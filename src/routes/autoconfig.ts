@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from 'hono'
 import { ADDRESS_ERROR_MESSAGES, domainFromHost, parseEmailAddress, readRawQueryParam } from '../address'
+import { cacheTtlMs } from '../db/domain-cache'
 import type { AppEnv } from '../env'
 import { resolveAccount } from '../lookup'
 import type { EmailAddress } from '../model'
@@ -14,6 +15,17 @@ const EMAIL_PARAM = 'emailaddress'
 // Quirk(Thunderbird): it parses the body only for a text/xml, application/xml or text/rdf type
 // (protocols.md §0 item 4, §1.3).
 export const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8' }
+
+/**
+ * protocols.md §5 "Caching": a placeholder-only document may be cached publicly; one that depends on
+ * the user (the domain has a directory and the request names a user: login name or display name
+ * from LDAP, or the lack of an entry) is `no-store`. The max-age is the domain cache TTL rather than
+ * the digest's 3600 s, so an admin change reaches a client within two TTLs (one here, one in a shared
+ * cache); no client was found to depend on these headers.
+ */
+function cacheControl(perUser: boolean, ttlSetting: string | undefined): string {
+  return perUser ? 'no-store' : `public, max-age=${Math.floor(cacheTtlMs(ttlSetting) / 1000)}`
+}
 
 async function serveAutoconfig(c: Context<AppEnv>) {
   const raw = readRawQueryParam(c.req.url, EMAIL_PARAM)
@@ -37,7 +49,11 @@ async function serveAutoconfig(c: Context<AppEnv>) {
   if (resolved.kind === 'directory-unavailable') {
     return c.text('the user directory is unavailable; try again shortly', 503, { 'Retry-After': '30' })
   }
-  return c.body(renderAutoconfig(resolved.config, resolved.user), 200, XML_HEADERS)
+  const perUser = who !== null && resolved.config.ldap !== null
+  return c.body(renderAutoconfig(resolved.config, resolved.user), 200, {
+    ...XML_HEADERS,
+    'Cache-Control': cacheControl(perUser, c.env.CONFIG_CACHE_TTL_SECONDS),
+  })
 }
 
 export const autoconfig = new Hono<AppEnv>()

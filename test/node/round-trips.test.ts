@@ -31,6 +31,16 @@ describe('libsql round trips per config request', () => {
     expect(counter.transactions).toBe(0)
   })
 
+  it('sends nothing for a repeated request within the cache window (one database handle, one cache)', async () => {
+    const counter = countingLibsql(target.client)
+    const db = createLibsqlDb(counter.client)
+    const app = createApp({ database: () => db })
+    for (const address of ['a%40example.net', 'b%40example.net', 'a%40nowhere.example', 'b%40nowhere.example']) {
+      await app.fetch(new Request(`https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=${address}`), BINDINGS)
+    }
+    expect(counter.roundTrips()).toBe(2)
+  })
+
   it('sends nothing for a request refused before the lookup', async () => {
     const counter = countingLibsql(target.client)
     const app = createApp({ database: () => createLibsqlDb(counter.client) })

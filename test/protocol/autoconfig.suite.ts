@@ -82,6 +82,17 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(validateAutoconfig(body)).toEqual([])
       })
 
+      // §5 "Caching": a placeholder-only document may be cached publicly; max-age is the domain
+      // cache TTL (CONFIG_CACHE_TTL_SECONDS, default 60), see routes/autoconfig.ts.
+      it.each([
+        ['with an address', 'autoconfig.example.com', '/mail/config-v1.1.xml?emailaddress=alice%40example.com'],
+        ['without an address', 'autoconfig.example.net', '/mail/config-v1.1.xml'],
+      ])('lets shared caches keep a placeholder-only document for a minute (%s)', async (_case, host, path) => {
+        const { response } = await getConfig(path, host)
+        expect(response.status).toBe(200)
+        expect(response.headers.get('Cache-Control')).toBe('public, max-age=60')
+      })
+
       it('answers 400 without an address and without a domain in the host', async () => {
         const { response, body } = await getConfig('/mail/config-v1.1.xml', '127.0.0.1:8787')
         expect(response.status).toBe(400)

@@ -45,6 +45,14 @@ export function describeLdap(target: ProtocolTarget): void {
         expect(validateAutoconfig(body)).toEqual([])
       })
 
+      // protocols.md §5 "Caching": a document holding the user's directory login name is per user.
+      it('marks the per-user document no-store, the generic one (no address) public', async () => {
+        expect((await forAddress('john.doe@example.com')).response.headers.get('Cache-Control')).toBe('no-store')
+        expect((await forAddress('very.private@example.com')).response.headers.get('Cache-Control')).toBe('no-store')
+        expect((await autoconfig('')).response.headers.get('Cache-Control')).toBe('public, max-age=60')
+        expect((await autoconfig('', { CONFIG_CACHE_TTL_SECONDS: '15' })).response.headers.get('Cache-Control')).toBe('public, max-age=15')
+      })
+
       it('matches the address in the directory case-insensitively (mail is caseIgnoreIA5)', async () => {
         const { body } = await forAddress('John.Doe@Example.COM')
         expect(usernames(body)).toEqual(['jdoe', 'jdoe', 'jdoe'])

@@ -18,7 +18,7 @@ export interface ProtocolTarget {
    * server and passes them on as a reverse proxy would (Host, X-Forwarded-Proto).
    */
   fetch(url: string, init?: RequestInit): Promise<Response>
-  /** Deletes every row of every table. */
+  /** Deletes every row of every table, in a way that also clears the service's domain cache. */
   reset(): Promise<void>
   /** Rows of a SQL query run directly on the database, to check what was (not) written. */
   query(sql: string, ...args: (string | number)[]): Promise<Record<string, unknown>[]>
@@ -38,8 +38,6 @@ export interface ProtocolTarget {
 }
 
 export const TABLES = ['provider', 'domain', 'server', 'server_domain', 'davserver', 'davserver_domain', 'ldapserver'] as const
-/** TABLES in an order that deletes rows before the rows they reference (foreign keys are on). */
-export const DELETE_ORDER = ['server_domain', 'davserver_domain', 'activesync', 'domain', 'server', 'davserver', 'provider', 'ldapserver'] as const
 
 export const adminHeaders = (target: ProtocolTarget) => ({ Authorization: `Bearer ${target.adminToken}` })
 

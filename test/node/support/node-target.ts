@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { migrateDatabase, openDatabase } from '../../../src/self-hosted/database'
 import { startServer, type RunningServer } from '../../../src/self-hosted/server'
-import { DELETE_ORDER, type ProtocolTarget, type Settings } from '../../protocol/target'
+import type { ProtocolTarget, Settings } from '../../protocol/target'
 import { captureConsole } from '../../support/capture-console'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../schema/migrations', import.meta.url))
@@ -41,8 +41,12 @@ export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarg
 
   const shared = {
     db,
+    // Through the service's own DELETE /initdb/, so the domain cache (one per database, shared by
+    // every server of this target) is cleared as well.
     async reset() {
-      await client.batch(DELETE_ORDER.map((table) => `DELETE FROM ${table}`), 'write')
+      const service = await targetFor(base)
+      const response = await service.fetch('/initdb/', { method: 'DELETE', headers: { Authorization: `Bearer ${NODE_ADMIN_TOKEN}` } })
+      if (response.status !== 200) throw new Error(`reset: DELETE /initdb/ answered ${response.status}: ${await response.text()}`)
     },
     async query(sql: string, ...args: (string | number)[]) {
       const result = await client.execute({ sql, args })
