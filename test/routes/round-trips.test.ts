@@ -71,3 +71,18 @@ describe('database round trips per config request', () => {
     expect(counter.roundTrips()).toBe(2)
   })
 })
+
+// The lookup is a prepared query, built once per database handle and then only executed: the
+// counter must still see every execution (with the domain cache off, each request is one).
+describe('database round trips with the domain cache off', () => {
+  it('counts one round trip for each of several requests on one database handle', async () => {
+    const counter = countingD1(env.DB)
+    const bindings = { ...env, DB: counter.binding, CONFIG_CACHE_TTL_SECONDS: '0' }
+    for (const domain of ['example.com', 'example.net', 'example.com']) {
+      const response = await worker.fetch(new Request(`https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40${domain}`), bindings)
+      expect(response.status).toBe(200)
+    }
+    expect(counter.roundTrips()).toBe(3)
+    expect(counter.statements).toHaveLength(3)
+  })
+})
