@@ -20,6 +20,9 @@ export default defineConfig({
                 LOG_LEVEL: 'warn',
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
               },
+              // miniflare's implementation of the Workers rate-limit binding, under a name the app
+              // does not read: only test/routes/admin-guard.test.ts hands it in as ADMIN_RATE_LIMITER.
+              ratelimits: { RATE_LIMITER_UNDER_TEST: { namespace_id: '1001', simple: { limit: 5, period: 60 } } },
             },
           })),
         ],
