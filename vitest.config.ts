@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
 // Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/shims/node-util.ts).
 const nodeUtilShim = fileURLToPath(new URL('./src/shims/node-util.js', import.meta.url))
+// `npm run fuzz -- --runs N [--seed S]` (scripts/fuzz.mjs) sets these for test/routes/fuzz.test.ts.
+const fuzz = { runs: Number(process.env.FUZZ_RUNS ?? 0) || 0, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : null }
 
 export default defineConfig({
   test: {
@@ -32,6 +34,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/support/apply-migrations.ts'],
+          provide: { fuzz },
           // Starts slapd and a silent TCP server on 127.0.0.1 for the LDAP tests (ports via inject).
           globalSetup: ['./test/support/slapd-global-setup.ts'],
         },
