@@ -5,7 +5,7 @@
 // Each start returns { name, url, token, serverPids(), stop() }; stop() ends the process group it
 // started, and only that.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -145,7 +145,34 @@ export async function startWorker({ token = 'soak-admin-token', logLevel = 'info
   return { name: 'worker', url, token, serverPids, stop, wranglerPid: child.pid }
 }
 
-export const START = { node: startNode, worker: startWorker }
+/**
+ * The control for the Worker figures: a Worker that answers every request with a fixed 404 and
+ * does nothing else, served by the same `wrangler dev`. Whatever memory it gains under the same
+ * load belongs to the local runtime, not to mailconf.
+ */
+export async function startControlWorker() {
+  const folder = mkdtempSync(join(tmpdir(), 'mailconf-soak-control-'))
+  writeFileSync(join(folder, 'wrangler.toml'), 'name = "control"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\ncompatibility_flags = ["nodejs_compat"]\n')
+  writeFileSync(join(folder, 'index.js'), "export default { fetch: () => new Response('not found', { status: 404 }) }\n")
+  const port = await freePort()
+  const child = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'], { cwd: folder, detached: true, stdio: 'ignore', env: QUIET_ENV })
+  const url = `http://127.0.0.1:${port}/`
+  const stop = stopper(child, folder)
+  try {
+    const deadline = Date.now() + 120_000
+    while (Date.now() < deadline) {
+      if ((await fetch(url).then((r) => r.status, () => 0)) === 404) break
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  const serverPids = () => processTree(child.pid).filter((pid) => commandOf(pid) === 'workerd')
+  return { name: 'worker-control', url, token: '', serverPids, stop }
+}
+
+export const START = { node: startNode, worker: startWorker, 'worker-control': startControlWorker }
 
 /** The machine's load averages, to print beside every figure (the machine is shared). */
 export const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
