@@ -218,10 +218,10 @@ describe('directory faults under load', () => {
         : kind === 1
           ? new Request('https://autodiscover.example.com/autodiscover/autodiscover.xml', { method: 'POST', body: POX.replace('alice@example.com', address) })
           : new Request(`https://autoconfig.example.com/mobileconfig?emailaddress=${encodeURIComponent(address)}`)
-      return worker.fetch(request, bindings).then(async (r) => ({ kind, status: r.status, retry: r.headers.get('Retry-After'), body: await r.text() }))
+      return Promise.resolve(worker.fetch(request, bindings)).then(async (r) => ({ kind, status: r.status, retry: r.headers.get('Retry-After'), body: await r.text() }))
     })
     const plainRequests = Array.from({ length: CONCURRENCY }, (_, i) =>
-      worker.fetch(new Request(configFor(`user${i}@plain.example`)), bindings).then(async (r) => ({ status: r.status, body: await r.text() })),
+      Promise.resolve(worker.fetch(new Request(configFor(`user${i}@plain.example`)), bindings)).then(async (r) => ({ status: r.status, body: await r.text() })),
     )
     const [ldap, plain] = await Promise.all([Promise.all(ldapRequests), Promise.all(plainRequests)])
     for (const answer of ldap) {
