@@ -315,7 +315,8 @@ async function checkAnswer(fuzzed: Fuzzed, response: Response): Promise<void> {
   const where = describeRequest(fuzzed.request)
   expect(fuzzed.allowed, `${where} → ${response.status}`).toContain(response.status)
   const type = response.headers.get('Content-Type') ?? ''
-  const body = fuzzed.request.method === 'HEAD' ? '' : await response.text()
+  // Decoded by hand: Response.text() on a profile type makes workerd warn on every call.
+  const body = fuzzed.request.method === 'HEAD' ? '' : new TextDecoder().decode(await response.arrayBuffer())
   if (response.status >= 400 && fuzzed.request.method !== 'HEAD') expect(body.length, `${where}: a refusal says why`).toBeGreaterThan(0)
   expect(body, `${where}: no stack trace`).not.toMatch(/\bat \S+ \(|\.ts:\d+|\.js:\d+|TypeError|RangeError|SyntaxError: /)
   expect(RAW_MARKER.test(body), `${where}: request value unescaped in the body`).toBe(false)
