@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
 // Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/shims/node-util.ts).
 const nodeUtilShim = fileURLToPath(new URL('./src/shims/node-util.js', import.meta.url))
+// `npm run fuzz -- --runs N [--seed S]` (scripts/fuzz.mjs) sets these for test/routes/fuzz.test.ts.
+const fuzz = { runs: Number(process.env.FUZZ_RUNS ?? 0) || 0, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : null }
 
 export default defineConfig({
   test: {
@@ -23,6 +25,9 @@ export default defineConfig({
                 LOG_LEVEL: 'warn',
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
               },
+              // miniflare's implementation of the Workers rate-limit binding, under a name the app
+              // does not read: only test/routes/admin-guard.test.ts hands it in as ADMIN_RATE_LIMITER.
+              ratelimits: { RATE_LIMITER_UNDER_TEST: { namespace_id: '1001', simple: { limit: 5, period: 60 } } },
             },
           })),
         ],
@@ -32,6 +37,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/support/apply-migrations.ts'],
+          provide: { fuzz },
         },
       },
       {

@@ -19,8 +19,7 @@ import { autodiscoverV2 } from './routes/autodiscover-v2'
 import { initdb } from './routes/initdb'
 import { mobileconfig } from './routes/mobileconfig'
 import { site } from './routes/site'
-
-const RETRY_AFTER_SECONDS = '30'
+import { DATABASE_UNAVAILABLE, logDatabaseUnavailable, RETRY_AFTER } from './routes/unavailable'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
 export interface AppOptions {
@@ -91,7 +90,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
       await pingDatabase(c.var.db)
       return c.text('ok')
     } catch {
-      return c.text('database unavailable', 503, { 'Retry-After': RETRY_AFTER_SECONDS })
+      return c.text('database unavailable', 503, RETRY_AFTER)
     }
   })
   app.route('/', autoconfig)
@@ -106,11 +105,11 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {
     const logger = createLogger(c.env.LOG_LEVEL)
+    // Routers with a format of their own (XML, JSON, HTML) answer outages themselves
+    // (routes/unavailable.ts); the rest (Autoconfig, profiles, /healthz) get plain text.
     if (error instanceof DatabaseUnavailableError) {
-      logger.log('error', 'database unavailable', { path: loggablePath(c.req.path), cause: error.message })
-      return c.text('the configuration database is unavailable; try again shortly', 503, {
-        'Retry-After': RETRY_AFTER_SECONDS,
-      })
+      logDatabaseUnavailable(c, error)
+      return c.text(DATABASE_UNAVAILABLE, 503, RETRY_AFTER)
     }
     if (error instanceof ConfigurationError) {
       // The operator's mistake, not the client's: say what to fix, in the log and in the body

@@ -18,6 +18,8 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
   PROXY_COUNT?: string
   /** Bearer token for /initdb/ and the admin API; unset = admin routes answer 404. */
   ADMIN_TOKEN?: string
+  /** Workers rate-limit binding (`[[ratelimits]]`) for /initdb/ and /admin/, keyed by client address. */
+  ADMIN_RATE_LIMITER?: RateLimit
   /** Public host name of this service, target of the published CNAME/SRV records. */
   SERVICE_HOSTNAME?: string
   /** `debug` | `info` | `warn` | `error`; default info. */

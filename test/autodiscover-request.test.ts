@@ -119,6 +119,14 @@ describe('parseAutodiscoverRequest', () => {
   it('leaves an undeclared entity reference as text, unexpanded', () => {
     expect(accepted(body(email('&xxe;@example.com'))).emailAddress).toBe('&xxe;@example.com')
   })
+
+  // Found by the fuzz suite (test/routes/fuzz.test.ts): the parser throws past its nesting limit.
+  it('answers a well-formed body nested beyond the parser limit as invalid instead of throwing', () => {
+    const deep = `<Autodiscover>${'<a>'.repeat(5_000)}x${'</a>'.repeat(5_000)}</Autodiscover>`
+    expect(refused(deep)).toEqual({ kind: 'invalid', message: 'the request body cannot be read: Maximum nested tags exceeded' })
+    const withAddress = `${'<a>'.repeat(5_000)}<EMailAddress>z@example.com</EMailAddress>${'</a>'.repeat(5_000)}`
+    expect(accepted(withAddress).emailAddress).toBe('z@example.com')
+  })
 })
 
 describe('decodeXmlReferences', () => {

@@ -1,11 +1,13 @@
 /**
- * Guard for the admin routes: `Authorization: Bearer <ADMIN_TOKEN>`, nothing else. Every admin
- * route passes through it, so it is also where the domain cache is cleared after a write.
+ * Guard for the admin routes: `Authorization: Bearer <ADMIN_TOKEN>`, nothing else (never a query
+ * parameter, which would end up in access logs), after the rate limit when one is configured.
+ * Every admin route passes through it, so it is also where the domain cache is cleared after a write.
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { bearerToken, tokensMatch } from '../admin-token'
 import type { AppEnv } from '../env'
+import { checkAdminRate } from './admin-rate-limit'
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -18,6 +20,9 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.env.ADMIN_TOKEN
   // No token configured: the admin surface does not exist (as if the routes were not deployed).
   if (!expected) return c.text('not found', 404)
+  // Before the token check, so that wrong guesses count too.
+  const limited = await checkAdminRate(c)
+  if (limited) return limited
   const given = bearerToken(c.req.header('authorization'))
   if (given === null || !(await tokensMatch(given, expected))) {
     c.header('WWW-Authenticate', 'Bearer realm="mailconf admin"')

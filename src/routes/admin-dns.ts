@@ -6,8 +6,10 @@ import type { AppEnv } from '../env'
 import { renderDnsRecords, renderZoneFile } from '../render/dns'
 import { requestHost } from '../request-facts'
 import { requireAdmin } from './admin-auth'
+import { unavailableAsJson } from './unavailable'
 
 export const adminDns = new Hono<AppEnv>()
+adminDns.onError(unavailableAsJson)
 
 adminDns.use('/admin/dns/*', requireAdmin)
 adminDns.get('/admin/dns/:domain', async (c) => {

@@ -14,8 +14,10 @@ import { adminProviders } from './admin-providers'
 import { ADMIN_BODY_LIMIT, limitBody } from './admin-request'
 import { adminDavServers, adminServers } from './admin-servers'
 import { adminTransfer } from './admin-transfer'
+import { unavailableAsJson } from './unavailable'
 
 export const admin = new Hono<AppEnv>()
+admin.onError(unavailableAsJson)
 
 // Built on first use, not at import time: most Worker invocations never need it.
 let openApi: Record<string, unknown> | undefined

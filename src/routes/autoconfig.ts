@@ -10,6 +10,7 @@ import { resolveAccount } from '../lookup'
 import type { EmailAddress } from '../model'
 import { renderAutoconfig } from '../render/autoconfig'
 import { requestHost } from '../request-facts'
+import { RETRY_AFTER } from './unavailable'
 
 const EMAIL_PARAM = 'emailaddress'
 // Quirk(Thunderbird): it parses the body only for a text/xml, application/xml or text/rdf type
@@ -47,7 +48,7 @@ async function serveAutoconfig(c: Context<AppEnv>) {
   const resolved = await resolveAccount(c.var.lookup, domain, who)
   if (resolved.kind === 'unknown-domain') return c.text(`no mail configuration for ${domain}`, 404)
   if (resolved.kind === 'directory-unavailable') {
-    return c.text('the user directory is unavailable; try again shortly', 503, { 'Retry-After': '30' })
+    return c.text('the user directory is unavailable; try again shortly', 503, RETRY_AFTER)
   }
   const perUser = who !== null && resolved.config.ldap !== null
   return c.body(renderAutoconfig(resolved.config, resolved.user), 200, {

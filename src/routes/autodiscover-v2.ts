@@ -10,6 +10,7 @@ import { resolveAccount } from '../lookup'
 import { answerAutodiscoverV2, invalidProtocol, parseV2Protocol, v2Error, type V2Answer } from '../render/autodiscover-v2'
 import { requestHost } from '../request-facts'
 import { anyCasePath } from './any-case-path'
+import { DATABASE_UNAVAILABLE, onDatabaseUnavailable, RETRY_AFTER } from './unavailable'
 
 const EMAIL_PARAM = 'Email'
 const PROTOCOL_PARAM = 'Protocol'
@@ -20,6 +21,9 @@ const ADDRESS_SEGMENT = 4
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 const respond = (c: Context<AppEnv>, answer: V2Answer) => c.json(answer.body, answer.status, NO_STORE)
+/** The v2 error shape for a 503 (directory or database down). */
+const unavailable = (c: Context<AppEnv>, message: string) =>
+  c.json({ ErrorCode: 'ServiceUnavailable', ErrorMessage: message }, 503, { ...NO_STORE, ...RETRY_AFTER })
 
 /** The address segment of the original (not case-normalised) path, percent-decoded. */
 function addressFromPath(url: string): string | undefined {
@@ -44,11 +48,12 @@ async function serveV2(c: Context<AppEnv>, rawAddress: string | null | undefined
   const resolved = await resolveAccount(c.var.lookup, domain, null)
   if (resolved.kind === 'unknown-domain') return respond(c, v2Error(404, 'NotFound', `no mail configuration for ${domain}`))
   if (resolved.kind === 'directory-unavailable') {
-    return c.json({ ErrorCode: 'ServiceUnavailable', ErrorMessage: 'try again shortly' }, 503, { ...NO_STORE, 'Retry-After': '30' })
+    return unavailable(c, 'the user directory is unavailable; try again shortly')
   }
   return respond(c, answerAutodiscoverV2(protocol, requestHost(c), resolved.config.activeSyncUrl))
 }
 
 export const autodiscoverV2 = new Hono<AppEnv>()
+autodiscoverV2.onError(onDatabaseUnavailable((c) => unavailable(c, DATABASE_UNAVAILABLE)))
 autodiscoverV2.get(anyCasePath(QUERY_PATH), (c) => serveV2(c, readRawQueryParam(c.req.url, EMAIL_PARAM)))
 autodiscoverV2.get(anyCasePath(ADDRESS_PATH), (c) => serveV2(c, addressFromPath(c.req.url)))

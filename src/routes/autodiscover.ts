@@ -19,10 +19,10 @@ import {
 } from '../render/autodiscover-error'
 import { requestHost, requestIsHttps } from '../request-facts'
 import { anyCasePath } from './any-case-path'
+import { DATABASE_UNAVAILABLE, onDatabaseUnavailable, RETRY_AFTER } from './unavailable'
 
 export const POX_PATHS = ['/autodiscover/autodiscover.xml', '/autodiscover.xml']
 export const POX_BODY_LIMIT = 64 * 1024
-const RETRY_AFTER_SECONDS = '30'
 
 // §2.3: 200 with a text/xml type. Answers are per user (expanded login names): never cached (§5).
 const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8', 'Cache-Control': 'no-store' }
@@ -37,7 +37,7 @@ function errorDocument(
   status: 200 | 503 = 200,
 ) {
   const stamp = { time: formatErrorTime(new Date()), id: serverIdFor(hostName(c)) }
-  const headers = status === 503 ? { ...XML_HEADERS, 'Retry-After': RETRY_AFTER_SECONDS } : XML_HEADERS
+  const headers = status === 503 ? { ...XML_HEADERS, ...RETRY_AFTER } : XML_HEADERS
   return c.body(renderAutodiscoverError(code, message, stamp), status, headers)
 }
 
@@ -81,6 +81,8 @@ const limitBody = bodyLimit({
 })
 
 export const autodiscover = new Hono<AppEnv>()
+// Outlook reads an outage only from the error document: ErrorCode 603 as for the directory.
+autodiscover.onError(onDatabaseUnavailable((c) => errorDocument(c, 603, DATABASE_UNAVAILABLE, 503)))
 for (const path of POX_PATHS.map(anyCasePath)) {
   autodiscover.post(path, limitBody, servePost)
   autodiscover.get(path, serveGet)

@@ -9,6 +9,7 @@ import type { AppEnv } from '../env'
 import { parseSeed } from '../seed-format'
 import sample from '../../seed/sample.json'
 import { requireAdmin } from './admin-auth'
+import { unavailableAsJson } from './unavailable'
 
 export const SEED_BODY_LIMIT = 5 * 1024 * 1024
 
@@ -30,6 +31,7 @@ async function load(c: Context<AppEnv>, document: unknown) {
 }
 
 export const initdb = new Hono<AppEnv>()
+initdb.onError(unavailableAsJson)
 for (const path of ['/initdb', '/initdb/']) {
   initdb.use(path, requireAdmin)
   initdb.get(path, (c) => load(c, sample))

@@ -15,6 +15,7 @@ import { chooseAccountServers } from '../render/account-servers'
 import { renderMobileconfig } from '../render/mobileconfig'
 import { isLoopbackHost, requestHost, requestIsHttps } from '../request-facts'
 import { profileSigner } from '../sign'
+import { RETRY_AFTER } from './unavailable'
 
 export const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig'] as const
 // §3.1: one content type for signed and unsigned profiles; signed ones are raw DER.
@@ -59,7 +60,7 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   const resolved = await resolveAccount(c.var.lookup, who.domain, who)
   if (resolved.kind === 'unknown-domain') return c.text(`no mail configuration for ${who.domain}`, 404, NO_STORE)
   if (resolved.kind === 'directory-unavailable') {
-    return c.text('the user directory is unavailable; try again shortly', 503, { ...NO_STORE, 'Retry-After': '30' })
+    return c.text('the user directory is unavailable; try again shortly', 503, { ...NO_STORE, ...RETRY_AFTER })
   }
   const servers = chooseAccountServers(resolved.config.servers)
   if (!servers.ok) return c.text(`${who.domain} has no ${servers.error} mail server configured`, 404, NO_STORE)

@@ -9,6 +9,7 @@ import { resolveAccount } from '../lookup'
 import { FIELD, parseProfileFields, passwordsPermitted } from '../profile-request'
 import { chooseAccountServers } from '../render/account-servers'
 import { LANDING_STYLE, renderLanding, type LandingOutcome } from '../render/landing'
+import { onDatabaseUnavailable, RETRY_AFTER } from './unavailable'
 
 let contentSecurityPolicy: Promise<string> | undefined
 
@@ -38,19 +39,29 @@ async function outcomeFor(c: Context<AppEnv>, address: string, name: string): Pr
   return { status: 200, outcome: { kind: 'settings', config: resolved.config, who, user: resolved.user, servers: servers.value } }
 }
 
-export const site = new Hono<AppEnv>()
-site.get('/', async (c) => {
-  // The page's own GET form sends standard form encoding (`+` for a space, `%2B` for a plus).
-  const query = new URL(c.req.url).searchParams
-  const address = query.get(FIELD.address) ?? ''
-  const name = query.get(FIELD.name) ?? ''
-  const { status, outcome } = await outcomeFor(c, address, name)
+/** The page with its headers; `address` is what the user typed (refilled into the form). */
+async function respondWithPage(c: Context<AppEnv>, address: string, name: string, status: 200 | 400 | 404 | 503, outcome: LandingOutcome) {
   const page = renderLanding({ address, name, passwordsEnabled: passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS), outcome })
   return c.html(page, status, {
     'Content-Security-Policy': await landingCsp(),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    // A page naming an address is per-user; the bare form may be cached briefly.
-    'Cache-Control': address ? 'no-store' : 'public, max-age=300',
+    // A page naming an address is per-user; the bare form may be cached briefly (never an error).
+    'Cache-Control': address || status !== 200 ? 'no-store' : 'public, max-age=300',
+    ...(status === 503 ? RETRY_AFTER : {}),
   })
+}
+
+// The page's own GET form sends standard form encoding (`+` for a space, `%2B` for a plus).
+const typed = (c: Context<AppEnv>, field: string) => new URL(c.req.url).searchParams.get(field) ?? ''
+
+export const site = new Hono<AppEnv>()
+site.onError(onDatabaseUnavailable((c) =>
+  respondWithPage(c, typed(c, FIELD.address), typed(c, FIELD.name), 503, { kind: 'error', message: 'The settings cannot be read right now; please try again in a minute.' }),
+))
+site.get('/', async (c) => {
+  const address = typed(c, FIELD.address)
+  const name = typed(c, FIELD.name)
+  const { status, outcome } = await outcomeFor(c, address, name)
+  return respondWithPage(c, address, name, status, outcome)
 })

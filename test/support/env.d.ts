@@ -5,6 +5,8 @@ declare global {
     interface Env {
       ADMIN_TOKEN: string
       TEST_MIGRATIONS: D1Migration[]
+      /** limit 5 per 60 s (vitest.config.ts), for the admin rate-limit tests. */
+      RATE_LIMITER_UNDER_TEST: RateLimit
     }
     interface GlobalProps {
       mainModule: typeof import('../../src/index')

@@ -5,6 +5,11 @@ import { exports } from 'cloudflare:workers'
 /** Admin requests through the Worker's own fetch handler, with the test token. */
 export const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}` }
 
+/** A request through the Worker's own fetch handler (relative paths go to autoconfig.example.com). */
+export function request(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(new URL(path, 'https://autoconfig.example.com'), init))
+}
+
 function adminRequest(method: string, body?: string): Promise<Response> {
   return exports.default.fetch(new Request('https://autoconfig.example.com/initdb/', {
     method,
