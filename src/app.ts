@@ -12,7 +12,6 @@ import { parseLdapTimeout, readStringBinding } from './ldap-config'
 import { createLogger, loggablePath } from './log'
 import { parseProxyCount, resolveRequestFacts } from './request-facts'
 import { admin } from './routes/admin'
-import { adminDns } from './routes/admin-dns'
 import { autoconfig } from './routes/autoconfig'
 import { autodiscover } from './routes/autodiscover'
 import { autodiscoverV2 } from './routes/autodiscover-v2'
@@ -97,7 +96,6 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', autodiscover)
   app.route('/', autodiscoverV2)
   app.route('/', initdb)
-  app.route('/', adminDns)
   app.route('/', mobileconfig)
   app.route('/', site)
   app.route('/admin', admin)

@@ -13,7 +13,8 @@ export type LdapServerInput = Omit<LdapServerRow, 'id' | 'bindPassword'> & {
   readonly bindPassword: string | null | undefined
 }
 
-const toLdapServerView = (l: typeof t.ldapserver.$inferSelect, domains: readonly string[]): LdapServerView => ({
+/** The wire fields of an LDAP server row, without its password (shared with db/export.ts). */
+export const toLdapServerFields = (l: typeof t.ldapserver.$inferSelect) => ({
   id: l.id,
   name: l.name,
   port: l.port,
@@ -23,6 +24,10 @@ const toLdapServerView = (l: typeof t.ldapserver.$inferSelect, domains: readonly
   attr_uid: l.attrUid,
   attr_cn: l.attrCn,
   bind_user: l.bindUser,
+})
+
+const toLdapServerView = (l: typeof t.ldapserver.$inferSelect, domains: readonly string[]): LdapServerView => ({
+  ...toLdapServerFields(l),
   has_bind_password: l.bindPassword !== null,
   domains: [...domains],
 })

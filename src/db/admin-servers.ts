@@ -12,7 +12,7 @@ import { DAV_LINKS, SERVER_LINKS, deleteLinksOf, groupLinks, linkStatement, sele
 import { isConstraintViolation, runBatch } from './batch'
 import { DatabaseUnavailableError, usingDatabase, type Db } from './client'
 
-const toServerView = (s: typeof t.server.$inferSelect, domains: readonly string[]): ServerView => ({
+export const toServerView = (s: typeof t.server.$inferSelect, domains: readonly string[]): ServerView => ({
   id: s.id,
   type: s.type,
   name: s.name,
@@ -24,7 +24,7 @@ const toServerView = (s: typeof t.server.$inferSelect, domains: readonly string[
   domains: [...domains],
 })
 
-const toDavServerView = (d: typeof t.davserver.$inferSelect, domains: readonly string[]): DavServerView => ({
+export const toDavServerView = (d: typeof t.davserver.$inferSelect, domains: readonly string[]): DavServerView => ({
   id: d.id,
   type: d.type,
   url: d.url,

@@ -5,8 +5,10 @@
  */
 import { asc, eq } from 'drizzle-orm'
 import * as t from '../../schema/schema'
-import type { Authentication, DavType, ServerType, SocketType } from '../model'
+import type { DavServerView, ServerView } from '../admin-views'
 import { DAV_LINKS, SERVER_LINKS, groupLinks, selectLinks } from './admin-links'
+import { toLdapServerFields } from './admin-ldapservers'
+import { toDavServerView, toServerView } from './admin-servers'
 import { usingDatabase, type Db } from './client'
 
 interface ExportedDomain {
@@ -14,49 +16,17 @@ interface ExportedDomain {
   name: string
   ldapserver_id: number | null
 }
-interface ExportedMailServer {
-  id: number
-  type: ServerType
-  name: string
-  port: number
-  prio: number
-  socket_type: SocketType
-  user_name: string
-  authentication: Authentication
-  domains: string[]
-}
-interface ExportedDavServer {
-  id: number
-  type: DavType
-  url: string
-  port: number
-  use_ssl: boolean
-  domain_required: boolean
-  user_name: string
-  domains: string[]
-}
 interface ExportedActiveSync {
   id: number
   type: 'activesync'
   url: string
   domains: string[]
 }
-interface ExportedLdapServer {
-  id: number
-  name: string
-  port: number
-  use_ssl: boolean
-  search_base: string
-  search_filter: string
-  attr_uid: string
-  attr_cn: string | null
-  bind_user: string | null
-  bind_password?: string | null
-}
+type ExportedLdapServer = ReturnType<typeof toLdapServerFields> & { bind_password?: string | null }
 export interface ExportDocument {
   version: 2
   providers: { id: number; provider: string; short_name: string; domains: ExportedDomain[] }[]
-  servers: (ExportedMailServer | ExportedDavServer | ExportedActiveSync)[]
+  servers: (ServerView | DavServerView | ExportedActiveSync)[]
   ldapservers: ExportedLdapServer[]
 }
 
@@ -99,40 +69,13 @@ export async function exportDatabase(db: Db, options: ExportOptions): Promise<Ex
         .map((d) => ({ id: d.id, name: d.name, ldapserver_id: d.ldapserverId })),
     })),
     servers: [
-      ...servers.map((s): ExportedMailServer => ({
-        id: s.id,
-        type: s.type,
-        name: s.name,
-        port: s.port,
-        prio: s.prio,
-        socket_type: s.socketType,
-        user_name: s.userName,
-        authentication: s.authentication,
-        domains: serverDomains.get(s.id) ?? [],
-      })),
-      ...davServers.map((d): ExportedDavServer => ({
-        id: d.id,
-        type: d.type,
-        url: d.url,
-        port: d.port,
-        use_ssl: d.useSsl,
-        domain_required: d.domainRequired,
-        user_name: d.userName,
-        domains: davDomains.get(d.id) ?? [],
-      })),
+      ...servers.map((s) => toServerView(s, serverDomains.get(s.id) ?? [])),
+      ...davServers.map((d) => toDavServerView(d, davDomains.get(d.id) ?? [])),
       // One entry per row (a row belongs to one domain), so ids survive the round trip.
       ...activeSync.map((a): ExportedActiveSync => ({ id: a.id, type: 'activesync', url: a.url, domains: [a.domain] })),
     ],
-    ldapservers: ldapServers.map((l) => ({
-      id: l.id,
-      name: l.name,
-      port: l.port,
-      use_ssl: l.useSsl,
-      search_base: l.searchBase,
-      search_filter: l.searchFilter,
-      attr_uid: l.attrUid,
-      attr_cn: l.attrCn,
-      bind_user: l.bindUser,
+    ldapservers: ldapServers.map((l): ExportedLdapServer => ({
+      ...toLdapServerFields(l),
       ...(options.includeSecrets ? { bind_password: l.bindPassword } : {}),
     })),
   }

@@ -1,18 +1,16 @@
-/** GET /admin/dns/<domain>[?format=json]: the DNS records to publish for a domain (admin only). */
+/**
+ * GET /admin/dns/<domain>[?format=json]: the DNS records to publish for a domain. Mounted under
+ * the admin router (routes/admin.ts), whose guard and JSON outage handler apply.
+ */
 import { Hono } from 'hono'
 import { normaliseDomain } from '../address'
 import { findDomainConfig } from '../db/queries'
 import type { AppEnv } from '../env'
 import { renderDnsRecords, renderZoneFile } from '../render/dns'
 import { requestHost } from '../request-facts'
-import { requireAdmin } from './admin-auth'
-import { unavailableAsJson } from './unavailable'
 
 export const adminDns = new Hono<AppEnv>()
-adminDns.onError(unavailableAsJson)
-
-adminDns.use('/admin/dns/*', requireAdmin)
-adminDns.get('/admin/dns/:domain', async (c) => {
+adminDns.get('/:domain', async (c) => {
   const domain = normaliseDomain(c.req.param('domain'))
   if (domain === null) return c.json({ error: 'not a valid domain name' }, 400)
   const format = c.req.query('format') ?? 'zone'

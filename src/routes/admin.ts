@@ -1,13 +1,14 @@
 /**
  * The admin API under /admin/, all behind the bearer token (routes/admin-auth.ts): JSON CRUD of
- * providers, domains (with their ActiveSync URL), servers, DAV servers and LDAP servers, export/import, and the OpenAPI
- * document describing it. Unknown /admin/ paths answer 401 before 404, so they reveal nothing.
+ * providers, domains (with their ActiveSync URL), servers, DAV servers and LDAP servers,
+ * export/import, the DNS records to publish, and the OpenAPI document describing it. Unknown /admin/ paths answer 401 before 404, so they reveal nothing.
  */
 import { Hono } from 'hono'
 import { buildAdminOpenApi } from '../admin-openapi'
 import type { AppEnv } from '../env'
 import { adminActiveSync } from './admin-activesync'
 import { requireAdmin } from './admin-auth'
+import { adminDns } from './admin-dns'
 import { adminDomains } from './admin-domains'
 import { adminLdapServers } from './admin-ldapservers'
 import { adminProviders } from './admin-providers'
@@ -33,4 +34,5 @@ admin.route('/servers', adminServers)
 admin.route('/davservers', adminDavServers)
 admin.route('/ldapservers', adminLdapServers)
 admin.route('/domains', adminActiveSync)
+admin.route('/dns', adminDns)
 admin.route('/', adminTransfer)
