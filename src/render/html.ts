@@ -1,9 +1,9 @@
 /**
- * A tagged template for HTML, the same idea as render/xml.ts (and Hono's html helper): every
- * interpolated value is escaped unless it is a fragment this template built, arrays are joined,
- * and null/undefined/false render nothing. Values only ever land in text or in double-quoted
- * attribute values, where escaping `& < > " '` is sufficient.
+ * A tagged template for HTML (interpolation rules: render/template.ts). Values only ever land in
+ * text or in double-quoted attribute values, where escaping `& < > " '` is sufficient.
  */
+import { interpolate, type TemplateRules, type TemplateValue } from './template'
+
 export class HtmlFragment {
   constructor(readonly text: string) {}
   toString(): string {
@@ -11,7 +11,7 @@ export class HtmlFragment {
   }
 }
 
-export type HtmlValue = HtmlFragment | string | number | boolean | null | undefined | readonly HtmlValue[]
+export type HtmlValue = TemplateValue<HtmlFragment>
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -19,17 +19,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
-function renderValue(value: HtmlValue): string {
-  if (value === null || value === undefined || value === false) return ''
-  if (value instanceof HtmlFragment) return value.text
-  if (Array.isArray(value)) return value.map(renderValue).join('')
-  return escapeHtml(String(value))
+const HTML_RULES: TemplateRules<HtmlFragment> = {
+  isFragment: (value): value is HtmlFragment => value instanceof HtmlFragment,
+  escape: escapeHtml,
 }
 
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): HtmlFragment {
-  let out = strings[0] ?? ''
-  values.forEach((value, i) => {
-    out += renderValue(value) + (strings[i + 1] ?? '')
-  })
-  return new HtmlFragment(out)
+  return new HtmlFragment(interpolate(HTML_RULES, strings, values))
 }

@@ -1,8 +1,6 @@
-/**
- * A tagged template for XML: every interpolated value is escaped unless it is a fragment built by
- * this template, arrays are joined, and null/undefined/false render nothing. Escaping by
- * construction means no renderer can forget it (the idea of Hono's html helper).
- */
+/** A tagged template for XML (interpolation rules: render/template.ts). */
+import { interpolate, type TemplateRules, type TemplateValue } from './template'
+
 export class XmlFragment {
   constructor(readonly text: string) {}
   toString(): string {
@@ -10,7 +8,7 @@ export class XmlFragment {
   }
 }
 
-export type XmlValue = XmlFragment | string | number | boolean | null | undefined | readonly XmlValue[]
+export type XmlValue = TemplateValue<XmlFragment>
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
 
@@ -21,19 +19,13 @@ export function escapeXml(text: string): string {
   return text.replace(NOT_XML_CHAR, '\ufffd').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
-function renderValue(value: XmlValue): string {
-  if (value === null || value === undefined || value === false) return ''
-  if (value instanceof XmlFragment) return value.text
-  if (Array.isArray(value)) return value.map(renderValue).join('')
-  return escapeXml(String(value))
+const XML_RULES: TemplateRules<XmlFragment> = {
+  isFragment: (value): value is XmlFragment => value instanceof XmlFragment,
+  escape: escapeXml,
 }
 
 export function xml(strings: TemplateStringsArray, ...values: readonly XmlValue[]): XmlFragment {
-  let out = strings[0] ?? ''
-  values.forEach((value, i) => {
-    out += renderValue(value) + (strings[i + 1] ?? '')
-  })
-  return new XmlFragment(out)
+  return new XmlFragment(interpolate(XML_RULES, strings, values))
 }
 
 /** The final document text: XML declaration, root element, trailing newline. */
