@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
-// Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/shims/node-util.ts).
-const nodeUtilShim = fileURLToPath(new URL('./src/shims/node-util.js', import.meta.url))
+// Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/directory/node-util-shim.js).
+const nodeUtilShim = fileURLToPath(new URL('./src/directory/node-util-shim.js', import.meta.url))
 // `npm run fuzz -- --runs N [--seed S]` (scripts/fuzz.mjs) sets these for test/routes/fuzz.test.ts.
 const fuzz = { runs: Number(process.env.FUZZ_RUNS ?? 0) || 0, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : null }
 

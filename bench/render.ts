@@ -3,17 +3,17 @@
  * provider (seed/sample.json: IMAP, POP3, two SMTP, CalDAV, CardDAV, three domains). Pure
  * functions only: no database, no HTTP. `--time <ms>` per renderer (default 1000).
  */
-import { parseEmailAddress } from '../src/address'
-import type { DomainConfig, EmailAddress } from '../src/model'
-import { deriveProfileIds } from '../src/profile-ids'
-import { chooseAccountServers } from '../src/render/account-servers'
-import { renderAutoconfig } from '../src/render/autoconfig'
-import { renderMobileSync, renderPoxSettings } from '../src/render/autodiscover'
-import { formatErrorTime, renderAutodiscoverError, serverIdFor } from '../src/render/autodiscover-error'
-import { answerAutodiscoverV2 } from '../src/render/autodiscover-v2'
-import { renderDnsRecords, renderZoneFile } from '../src/render/dns'
-import { renderLanding } from '../src/render/landing'
-import { renderMobileconfig } from '../src/render/mobileconfig'
+import { parseEmailAddress } from '../src/core/address'
+import type { DomainConfig, EmailAddress } from '../src/core/model'
+import { deriveProfileIds } from '../src/protocols/apple/ids'
+import { chooseAccountServers } from '../src/core/account-servers'
+import { renderAutoconfig } from '../src/protocols/autoconfig/render'
+import { renderMobileSync, renderPoxSettings } from '../src/protocols/autodiscover/render'
+import { formatErrorTime, renderAutodiscoverError, serverIdFor } from '../src/protocols/autodiscover/error-document'
+import { answerAutodiscoverV2 } from '../src/protocols/autodiscover/v2-render'
+import { renderDnsRecords, renderZoneFile } from '../src/dns/records'
+import { renderLanding } from '../src/protocols/landing/render'
+import { renderMobileconfig } from '../src/protocols/apple/render'
 
 const timeArg = process.argv.indexOf('--time')
 const TIME_MS = timeArg > 0 ? Number(process.argv[timeArg + 1]) : 1000

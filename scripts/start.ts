@@ -6,8 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { getPlatformProxy } from 'wrangler'
 import { createD1Db } from '../src/db/client'
-import { countProviders, writeSeed } from '../src/db/seed'
-import { parseSeed } from '../src/seed-format'
+import { countProviders, writeSeed } from '../src/seed/write'
+import { parseSeed } from '../src/seed/format'
 import sample from '../seed/sample.json'
 
 const port = process.env.PORT ?? '8787'

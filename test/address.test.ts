@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { domainFromHost, normaliseDomain, parseEmailAddress, readRawQueryParam } from '../src/address'
+import { domainFromHost, normaliseDomain, parseEmailAddress, readRawQueryParam } from '../src/core/address'
 
 describe('parseEmailAddress', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeXmlReferences, parseAutodiscoverRequest, type AutodiscoverRequest } from '../src/autodiscover-request'
+import { decodeXmlReferences, parseAutodiscoverRequest, type AutodiscoverRequest } from '../src/protocols/autodiscover/request'
 import mobilesyncBody from './fixtures/ios-mobilesync-request.xml?raw'
 import outlookBody from './fixtures/outlook-autodiscover-request.xml?raw'
 import thunderbirdBody from './fixtures/thunderbird-autodiscover-request.xml?raw'

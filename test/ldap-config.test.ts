@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_LDAP_TIMEOUT_MS, parseLdapTimeout, readStringBinding, resolveBindPassword } from '../src/ldap-config'
+import { DEFAULT_LDAP_TIMEOUT_MS, parseLdapTimeout, readStringBinding, resolveBindPassword } from '../src/directory/settings'
 
 describe('parseLdapTimeout', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeFilterValue, fillSearchFilter } from '../src/ldap-filter'
+import { escapeFilterValue, fillSearchFilter } from '../src/directory/filter'
 
 // RFC 4515 §3: `*` `(` `)` `\` NUL are escaped as \2a \28 \29 \5c \00; nothing else is.
 describe('escapeFilterValue', () => {

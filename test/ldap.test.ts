@@ -4,10 +4,10 @@
  */
 import { Client } from 'ldapts'
 import { describe, expect, it } from 'vitest'
-import { parseEmailAddress } from '../src/address'
-import { createFindUser, DirectoryError, type FindUserOptions } from '../src/ldap'
-import type { LogFields, LogLevel } from '../src/log'
-import type { EmailAddress } from '../src/model'
+import { parseEmailAddress } from '../src/core/address'
+import { createFindUser, DirectoryError, type FindUserOptions } from '../src/directory/client'
+import type { LogFields, LogLevel } from '../src/app/log'
+import type { EmailAddress } from '../src/core/model'
 import { fixtureLdapServer, ldapPorts, PEOPLE_BASE, PERSON_FILTER, READER_DN, READER_PASSWORD } from './support/ldap-fixture'
 
 const address = (text: string): EmailAddress => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loggablePath } from '../src/log'
+import { loggablePath } from '../src/app/log'
 
 describe('loggablePath', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { parseEmailAddress } from '../src/address'
+import { parseEmailAddress } from '../src/core/address'
 import { createD1Db } from '../src/db/client'
-import { resolveAccount, type FindUser } from '../src/lookup'
-import type { EmailAddress } from '../src/model'
+import { resolveAccount, type FindUser } from '../src/core/resolve'
+import type { EmailAddress } from '../src/core/model'
 import { resetDatabase, seed } from './support/worker'
 
 const address = (text: string): EmailAddress => {

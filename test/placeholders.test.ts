@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseEmailAddress } from '../src/address'
-import { expandPlaceholders } from '../src/placeholders'
+import { parseEmailAddress } from '../src/core/address'
+import { expandPlaceholders } from '../src/core/placeholders'
 
 const who = (() => {
   const parsed = parseEmailAddress('Jane.Doe+news@Example.NET')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { davRoles, deriveProfileIds, reverseDomain, uuidV5 } from '../src/profile-ids'
-import type { EmailAddress } from '../src/model'
+import { davRoles, deriveProfileIds, reverseDomain, uuidV5 } from '../src/protocols/apple/ids'
+import type { EmailAddress } from '../src/core/model'
 import { aDavServer } from './support/build'
 
 const who = (localPart: string, domain = 'example.net'): EmailAddress => ({ localPart, domain, address: `${localPart}@${domain}` })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLoopbackHost, parseProxyCount, resolveRequestFacts, type ConnectionFacts } from '../src/request-facts'
+import { isLoopbackHost, parseProxyCount, resolveRequestFacts, type ConnectionFacts } from '../src/app/request-facts'
 
 describe('isLoopbackHost', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseSeed, type SeedPlan } from '../src/seed-format'
+import { parseSeed, type SeedPlan } from '../src/seed/format'
 import sample from '../seed/sample.json'
 
 const minimal = { version: 2, provider: 'Example Inc.', domains: [{ name: 'example.com' }], servers: [] }

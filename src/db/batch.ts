@@ -1,6 +1,6 @@
 /** Runs several statements as one atomic batch and tells a refused write from a broken database. */
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
-import { fail, ok, type Result } from '../result'
+import { fail, ok, type Result } from '../core/result'
 import { DatabaseUnavailableError, type Db } from './client'
 
 // SQLite reports UNIQUE / PRIMARY KEY / FOREIGN KEY / CHECK failures as SQLITE_CONSTRAINT; both D1

@@ -8,7 +8,7 @@
  * instances) see the change when their entry expires, so at most `ttlMs` after the write.
  * Unknown domains are cached too (as `null`), which keeps floods of junk requests off the database.
  */
-import type { DomainConfig } from '../model'
+import type { DomainConfig } from '../core/model'
 
 export interface DomainCacheOptions {
   readonly ttlMs: number

@@ -7,8 +7,8 @@
  * before its first batch; both are wasted work if repeated for every request.
  */
 import { createClient, LibsqlError } from '@libsql/client/web'
-import { ConfigurationError } from '../config-error'
-import type { Bindings } from '../env'
+import { ConfigurationError } from '../app/config-error'
+import type { Bindings } from '../app/env'
 import { createD1Db, createLibsqlDb, type Db } from './client'
 
 export const NO_DATABASE_MESSAGE =

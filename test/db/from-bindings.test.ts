@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { databaseFromBindings } from '../../src/db/from-bindings'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 
 const CONFIG_URL = 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40example.com'
 

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createD1Db } from '../../src/db/client'
-import { writeSeed } from '../../src/db/seed'
-import { parseSeed, type SeedPlan } from '../../src/seed-format'
+import { writeSeed } from '../../src/seed/write'
+import { parseSeed, type SeedPlan } from '../../src/seed/format'
 import { resetDatabase } from '../support/worker'
 
 const db = () => createD1Db(env.DB)

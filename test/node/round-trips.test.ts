@@ -1,7 +1,7 @@
 /** Design card: one database round trip per config request, on libsql as on D1 (test/routes/round-trips.test.ts). */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
-import { createApp } from '../../src/app'
+import { createApp } from '../../src/app/create-app'
 import { createLibsqlDb } from '../../src/db/client'
 import { seed } from '../protocol/target'
 import { countingLibsql } from './support/counting-libsql'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { databaseFilePath } from '../../src/self-hosted/database'
-import { readSettings } from '../../src/self-hosted/settings'
+import { databaseFilePath } from '../../src/node/database'
+import { readSettings } from '../../src/node/settings'
 
 describe('readSettings', () => {
   it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {

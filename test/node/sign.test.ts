@@ -4,7 +4,7 @@
  * the content that was signed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { profileSigner, type SigningSecrets } from '../../src/sign'
+import { profileSigner, type SigningSecrets } from '../../src/protocols/apple/sign'
 import { createTestCa, opensslVerify, type TestCa } from './support/test-ca'
 
 let ca: TestCa

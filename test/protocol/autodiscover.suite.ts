@@ -5,7 +5,7 @@
  */
 import { XMLParser } from 'fast-xml-parser'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { serverIdFor } from '../../src/render/autodiscover-error'
+import { serverIdFor } from '../../src/protocols/autodiscover/error-document'
 import sample from '../../seed/sample.json'
 import mobilesyncBody from '../fixtures/ios-mobilesync-request.xml?raw'
 import outlookBody from '../fixtures/outlook-autodiscover-request.xml?raw'

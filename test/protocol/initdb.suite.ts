@@ -3,8 +3,8 @@
  * (test/protocol/target.ts). Run by test/routes/initdb.test.ts and test/node/protocol.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest'
-import { writeSeed } from '../../src/db/seed'
-import { parseSeed } from '../../src/seed-format'
+import { writeSeed } from '../../src/seed/write'
+import { parseSeed } from '../../src/seed/format'
 import { adminHeaders, seed, tableCounts, type ProtocolTarget } from './target'
 
 export function describeInitdb(target: ProtocolTarget): void {

@@ -3,7 +3,7 @@
  * (test/protocol/target.ts). Run by test/routes/site.test.ts and test/node/protocol-apple.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest'
-import { LANDING_STYLE } from '../../src/render/landing'
+import { LANDING_STYLE } from '../../src/protocols/landing/render'
 import sample from '../../seed/sample.json'
 import { seed, type ProtocolTarget } from './target'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { MailServer } from '../../src/model'
-import { chooseAccountServers } from '../../src/render/account-servers'
+import type { MailServer } from '../../src/core/model'
+import { chooseAccountServers } from '../../src/core/account-servers'
 import { aServer } from '../support/build'
 
 const imap = (o: Partial<MailServer> = {}) => aServer({ type: 'imap', hostname: 'imap.example.net', ...o })

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
-import type { Authentication, DomainConfig } from '../../src/model'
-import { renderAutoconfig } from '../../src/render/autoconfig'
+import type { Authentication, DomainConfig } from '../../src/core/model'
+import { renderAutoconfig } from '../../src/protocols/autoconfig/render'
 import { validateAutoconfig } from '../support/autoconfig-validator'
 import { aDavServer, aDomainConfig, aServer } from '../support/build'
 

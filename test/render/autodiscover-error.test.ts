@@ -6,7 +6,7 @@ import {
   renderAutodiscoverError,
   serverIdFor,
   type AutodiscoverErrorCode,
-} from '../../src/render/autodiscover-error'
+} from '../../src/protocols/autodiscover/error-document'
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false })
 const STAMP = { time: '16:56:32.616', id: 1054084152 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { answerAutodiscoverV2, invalidProtocol, parseV2Protocol, v2Error } from '../../src/render/autodiscover-v2'
+import { answerAutodiscoverV2, invalidProtocol, parseV2Protocol, v2Error } from '../../src/protocols/autodiscover/v2-render'
 
 const EAS = 'https://eas.example.net/Microsoft-Server-ActiveSync'
 

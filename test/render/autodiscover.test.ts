@@ -1,8 +1,8 @@
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
-import { parseEmailAddress } from '../../src/address'
-import type { Authentication, DomainConfig, EmailAddress, SocketType, UserIdentity } from '../../src/model'
-import { renderMobileSync, renderPoxSettings, type OutlookSchema } from '../../src/render/autodiscover'
+import { parseEmailAddress } from '../../src/core/address'
+import type { Authentication, DomainConfig, EmailAddress, SocketType, UserIdentity } from '../../src/core/model'
+import { renderMobileSync, renderPoxSettings, type OutlookSchema } from '../../src/protocols/autodiscover/render'
 import { aDavServer, aDomainConfig, aServer } from '../support/build'
 
 const parser = new XMLParser({

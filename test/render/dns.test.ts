@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderDnsRecords, renderZoneFile, type DnsRecord } from '../../src/render/dns'
+import { renderDnsRecords, renderZoneFile, type DnsRecord } from '../../src/dns/records'
 import { aDavServer, aDomainConfig, aServer } from '../support/build'
 
 const srv = (records: DnsRecord[], label: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, html } from '../../src/render/html'
+import { escapeHtml, html } from '../../src/markup/html'
 
 describe('html template', () => {
   it.each([

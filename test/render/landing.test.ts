@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { DomainConfig, EmailAddress, UserIdentity } from '../../src/model'
-import { chooseAccountServers } from '../../src/render/account-servers'
-import { renderLanding, SELF_CONFIGURING_CLIENTS, type LandingOutcome } from '../../src/render/landing'
+import type { DomainConfig, EmailAddress, UserIdentity } from '../../src/core/model'
+import { chooseAccountServers } from '../../src/core/account-servers'
+import { renderLanding, SELF_CONFIGURING_CLIENTS, type LandingOutcome } from '../../src/protocols/landing/render'
 import { aDavServer, aDomainConfig, aServer } from '../support/build'
 
 const WHO: EmailAddress = { localPart: 'alice', domain: 'example.net', address: 'alice@example.net' }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeXml, xml, xmlDocument } from '../../src/render/xml'
+import { escapeXml, xml, xmlDocument } from '../../src/markup/xml'
 
 describe('xml template', () => {
   it('escapes every interpolated string', () => {

@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
 import { tableContents as tableContentsOf } from '../protocol/admin'
 import { workerTarget } from '../support/worker-target'

@@ -6,8 +6,8 @@
  */
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app'
-import worker from '../../src/index'
+import { createApp } from '../../src/app/create-app'
+import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
 import { countingD1, type D1Counter } from '../support/counting-d1'
 import { ADMIN, resetDatabase, seed } from '../support/worker'

@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:test'
 import { XMLValidator } from 'fast-xml-parser'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
 import { tableContents as tableContentsOf } from '../protocol/admin'
 import { workerTarget } from '../support/worker-target'

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
 import { describeLogging } from '../protocol/logging.suite'
 import { captureConsole } from '../support/capture-console'

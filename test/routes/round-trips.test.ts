@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
 import { countingD1 } from '../support/counting-d1'
 import { resetDatabase, seed } from '../support/worker'

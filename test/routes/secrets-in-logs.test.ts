@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 import { captureConsole } from '../support/capture-console'
 import { ldapSeed, READER_PASSWORD } from '../support/ldap-fixture'
 import { resetDatabase } from '../support/worker'

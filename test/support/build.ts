@@ -1,5 +1,5 @@
 /** Small builders for renderer tests: a sensible default with overrides. */
-import type { DavServer, DomainConfig, MailServer } from '../../src/model'
+import type { DavServer, DomainConfig, MailServer } from '../../src/core/model'
 
 export function aServer(overrides: Partial<MailServer> = {}): MailServer {
   return {

@@ -9,7 +9,7 @@ declare global {
       RATE_LIMITER_UNDER_TEST: RateLimit
     }
     interface GlobalProps {
-      mainModule: typeof import('../../src/index')
+      mainModule: typeof import('../../src/worker')
     }
   }
 }

@@ -3,7 +3,7 @@
  * test/fixtures/directory.ldif), as seed documents and model values pointing at it.
  */
 import { inject } from 'vitest'
-import type { LdapServer } from '../../src/model'
+import type { LdapServer } from '../../src/core/model'
 
 export const PEOPLE_BASE = 'ou=people,dc=example,dc=com'
 export const READER_DN = 'cn=reader,ou=services,dc=example,dc=com'

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { createD1Db } from '../../src/db/client'
-import worker from '../../src/index'
+import worker from '../../src/worker'
 import type { ProtocolTarget, Settings } from '../protocol/target'
 import { captureConsole } from './capture-console'
 import { resetDatabase } from './worker'

@@ -1,0 +1,45 @@
+/** Server ↔ domain links (tables server_domain and davserver_domain), for either kind of server. */
+import { asc, eq, sql } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import * as t from '../../../schema/schema'
+import type { Db } from '../../db/client'
+
+export interface LinkTable {
+  readonly table: SQLiteTable
+  readonly owner: SQLiteColumn
+  readonly domainId: SQLiteColumn
+}
+
+export const SERVER_LINKS: LinkTable = { table: t.serverDomain, owner: t.serverDomain.serverId, domainId: t.serverDomain.domainId }
+export const DAV_LINKS: LinkTable = { table: t.davserverDomain, owner: t.davserverDomain.davserverId, domainId: t.davserverDomain.domainId }
+
+/** (server id, domain name) pairs, oldest domain first; all servers' or one server's. */
+export function selectLinks(db: Db, links: LinkTable, ownerId?: number) {
+  const query = db
+    .select({ owner: sql<number>`${links.owner}`, name: t.domain.name })
+    .from(links.table)
+    .innerJoin(t.domain, eq(links.domainId, t.domain.id))
+    .orderBy(asc(t.domain.id))
+  return ownerId === undefined ? query : query.where(eq(links.owner, ownerId))
+}
+
+export function groupLinks(rows: readonly { owner: number; name: string }[]): Map<number, string[]> {
+  const byOwner = new Map<number, string[]>()
+  for (const { owner, name } of rows) byOwner.set(owner, [...(byOwner.get(owner) ?? []), name])
+  return byOwner
+}
+
+/** Idempotent: linking twice leaves one link. */
+export function linkStatement(db: Db, links: LinkTable, ownerId: number, domainId: number) {
+  return db.run(
+    sql`INSERT OR IGNORE INTO ${links.table} (${sql.identifier(links.owner.name)}, ${sql.identifier(links.domainId.name)}) VALUES (${ownerId}, ${domainId})`,
+  )
+}
+
+export function unlinkStatement(db: Db, links: LinkTable, ownerId: number, domainId: number) {
+  return db.delete(links.table).where(sql`${links.owner} = ${ownerId} AND ${links.domainId} = ${domainId}`)
+}
+
+export function deleteLinksOf(db: Db, links: LinkTable, ownerId: number) {
+  return db.delete(links.table).where(eq(links.owner, ownerId))
+}

@@ -1,0 +1,58 @@
+/** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
+import type { Db } from '../db/client'
+import type { LookupDeps } from '../core/resolve'
+import type { RequestFacts } from './request-facts'
+
+/**
+ * `Env` (from `wrangler types`) holds what wrangler.toml declares; secrets and the optional
+ * storage settings are added here. The Node entry passes `process.env` under the same names.
+ */
+export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
+  /** The D1 database; when absent, `LIBSQL_URL` names the database (db/from-bindings.ts). */
+  DB?: D1Database
+  /** Turso/libsql database URL (`libsql://…`; the Node entry also takes `file:`). */
+  LIBSQL_URL?: string
+  /** Secret: the libsql/Turso auth token. */
+  LIBSQL_AUTH_TOKEN?: string
+  /** How many reverse proxies in front of us to trust for X-Forwarded-*; default 0 (request-facts.ts). */
+  PROXY_COUNT?: string
+  /** Bearer token for /initdb/ and the admin API; unset = admin routes answer 404. */
+  ADMIN_TOKEN?: string
+  /** Workers rate-limit binding (`[[ratelimits]]`) for /initdb/ and /admin/, keyed by client address. */
+  ADMIN_RATE_LIMITER?: RateLimit
+  /** Public host name of this service, target of the published CNAME/SRV records. */
+  SERVICE_HOSTNAME?: string
+  /** `debug` | `info` | `warn` | `error`; default info. */
+  LOG_LEVEL?: string
+  /**
+   * Seconds a resolved domain stays in the in-isolate cache (db/domain-cache.ts), and the max-age
+   * of placeholder-only Autoconfig documents; default 60, 0 turns both off.
+   */
+  CONFIG_CACHE_TTL_SECONDS?: string
+  /** Directory lookups: ms for the connect and for each LDAP operation; default 3000. */
+  LDAP_TIMEOUT_MS?: string
+  // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (src/ldap-config.ts).
+  /** `I_understand_the_risks` lets users put their password into an Apple profile (automx2's opt-in). */
+  PERMIT_CLEARTEXT_PASSWORDS?: string
+  /** PEM certificate (optionally followed by its chain) to sign Apple profiles with. */
+  MOBILECONFIG_SIGNING_CERT?: string
+  /** PEM private key of that certificate (PKCS#8; PKCS#1 RSA and SEC1 EC keys are accepted too). */
+  MOBILECONFIG_SIGNING_KEY?: string
+  /** PEM intermediate certificates to include in the signature. */
+  MOBILECONFIG_SIGNING_CHAIN?: string
+}
+
+export interface Variables {
+  db: Db
+  /** What resolveAccount needs: the database, and the directory client when there is one. */
+  lookup: LookupDeps
+  /** Scheme, host and client address, with PROXY_COUNT applied (request-facts.ts). */
+  facts?: RequestFacts
+  /** The mail domain a request was about, for the request log line. */
+  domain?: string
+}
+
+export interface AppEnv {
+  Bindings: Bindings
+  Variables: Variables
+}

@@ -1,0 +1,56 @@
+/**
+ * The self-hosted server's database: libsql's Node client (an embedded SQLite for `file:` URLs,
+ * or a remote libsql/Turso server), migrated at startup with the same drizzle-kit migrations
+ * wrangler applies to D1, and optionally loaded with the sample data.
+ */
+import { createClient, type Client } from '@libsql/client'
+import { drizzle } from 'drizzle-orm/libsql/node'
+import { migrate } from 'drizzle-orm/libsql/migrator'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createLibsqlDb, type Db } from '../db/client'
+import { countProviders, writeSeed } from '../seed/write'
+import { parseSeed } from '../seed/format'
+import sample from '../../seed/sample.json'
+
+/** `schema/migrations` of the project holding `moduleUrl`: the nearest one in a folder above it. */
+export function findMigrationsFolder(moduleUrl: string): string {
+  for (let folder = dirname(fileURLToPath(moduleUrl)); ; folder = dirname(folder)) {
+    const candidate = join(folder, 'schema', 'migrations')
+    if (existsSync(candidate)) return candidate
+    if (dirname(folder) === folder) throw new Error(`no schema/migrations folder above ${fileURLToPath(moduleUrl)}`)
+  }
+}
+
+/** The path a `file:` URL names (relative to the working directory), or null for a remote URL. */
+export function databaseFilePath(url: string): string | null {
+  const match = /^file:(?:\/\/(?=\/))?([^?#]+)/.exec(url)
+  return match?.[1] ? decodeURIComponent(match[1]) : null
+}
+
+export function openDatabase(url: string, authToken: string | undefined): { client: Client; db: Db } {
+  const file = databaseFilePath(url)
+  // SQLite creates the file but not its folder (./data/ in a fresh clone).
+  if (file !== null && file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const client = createClient(authToken === undefined ? { url } : { url, authToken })
+  return { client, db: createLibsqlDb(client) }
+}
+
+/**
+ * Applies the migrations not yet applied (drizzle records them in `__drizzle_migrations`; wrangler
+ * keeps its own table on D1, so the two never meet).
+ */
+export async function migrateDatabase(client: Client, migrationsFolder: string): Promise<void> {
+  await migrate(drizzle(client), { migrationsFolder })
+}
+
+/** Loads seed/sample.json through the same code as POST /initdb/, only into an empty database. */
+export async function seedSampleIfEmpty(db: Db): Promise<'loaded' | 'not-empty'> {
+  if ((await countProviders(db)) > 0) return 'not-empty'
+  const plan = parseSeed(sample)
+  if (!plan.ok) throw new Error(`seed/sample.json is invalid: ${JSON.stringify(plan.error)}`)
+  const written = await writeSeed(db, plan.value)
+  if (!written.ok) throw new Error('seed/sample.json conflicts with data written meanwhile')
+  return 'loaded'
+}

@@ -1,0 +1,58 @@
+/**
+ * Self-hosted entry: the Worker's app on Node (@hono/node-server) over libsql, for hosts without
+ * Cloudflare (behind NGINX, as automx2 runs). `npm run serve`, or `node dist/node.mjs` after
+ * `npm run build:node`. Settings come from the environment under the Worker's binding names.
+ */
+import type { Bindings } from '../app/env'
+import { createLogger } from '../app/log'
+import { findMigrationsFolder, migrateDatabase, openDatabase, seedSampleIfEmpty } from './database'
+import { startServer } from './server'
+import { readSettings, USAGE } from './settings'
+
+// From src/node/main.ts (tsx) and from its bundle dist/node.mjs alike.
+const MIGRATIONS_FOLDER = findMigrationsFolder(import.meta.url)
+
+// A remote libsql URL can carry an auth token (?authToken=…): only file paths are logged.
+const describeDatabase = (url: string) => (url.startsWith('file:') ? url : 'remote libsql')
+
+const settings = readSettings(process.env, process.argv.slice(2))
+if (!settings.ok) {
+  if (settings.error.kind === 'help') {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  console.error(`mailconf: ${settings.error.message}`)
+  process.exit(2)
+}
+const { host, port, databaseUrl, authToken, seedSample, migrateOnly } = settings.value
+// The environment is the bindings: ADMIN_TOKEN, LOG_LEVEL, PROXY_COUNT, … under the same names.
+const bindings: Bindings = process.env
+const logger = createLogger(bindings.LOG_LEVEL)
+
+try {
+  const { client, db } = openDatabase(databaseUrl, authToken)
+  await migrateDatabase(client, MIGRATIONS_FOLDER)
+  if (seedSample && (await seedSampleIfEmpty(db)) === 'loaded') {
+    logger.log('info', 'loaded seed/sample.json into the empty database')
+  }
+  if (migrateOnly) {
+    logger.log('info', 'database ready', { database: describeDatabase(databaseUrl) })
+    client.close()
+    process.exit(0)
+  }
+  const server = await startServer({ host, port, bindings, client, db })
+  logger.log('info', 'listening', { url: server.url, database: describeDatabase(databaseUrl) })
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log('info', 'stopping', { signal })
+      void server.close().then(() => {
+        logger.log('info', 'stopped')
+        process.exit(0)
+      })
+    })
+  }
+} catch (error) {
+  console.error(`mailconf: could not start: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}

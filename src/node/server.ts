@@ -1,0 +1,65 @@
+/**
+ * The same Hono app as the Worker, served by @hono/node-server, with a graceful stop: stop
+ * accepting, let requests in flight finish, then close the database.
+ */
+import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server'
+import type { Client } from '@libsql/client'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { createApp } from '../app/create-app'
+import type { Db } from '../db/client'
+import type { Bindings } from '../app/env'
+
+/** How long a stop waits for requests in flight before cutting their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000
+
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */
+  readonly url: string
+  /** Stops accepting, waits for requests in flight (at most SHUTDOWN_GRACE_MS), closes the database. */
+  close(): Promise<void>
+}
+
+export interface ServerOptions {
+  readonly host: string
+  readonly port: number
+  readonly bindings: Bindings
+  readonly client: Client
+  readonly db: Db
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  // The socket's peer address, for request-facts; keyed by the Request the adaptor builds, so the
+  // bindings stay the one `process.env` object rather than a copy per request.
+  const peers = new WeakMap<Request, string>()
+  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null })
+  const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
+    const peer = node.incoming.socket.remoteAddress
+    if (peer !== undefined) peers.set(request, peer)
+    return app.fetch(request, options.bindings)
+  }
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    // Without a `createServer` option, serve() makes a node:http Server.
+    const started = serve({ fetch, hostname: options.host, port: options.port }, () => resolve(started as Server))
+    started.once('error', reject)
+  })
+  const { address, port } = server.address() as AddressInfo
+  const host = address.includes(':') ? `[${address}]` : address
+
+  let closing: Promise<void> | null = null
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const cutOff = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
+      // close() ends idle keep-alive connections once; a connection whose request finishes later
+      // would stay open until its keep-alive timeout, so idle ones are swept until all are gone.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
+      server.close(() => {
+        clearTimeout(cutOff)
+        clearInterval(sweep)
+        options.client.close()
+        resolve()
+      })
+    }))
+  return { url: `http://${host}:${port}`, close }
+}

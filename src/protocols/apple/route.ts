@@ -1,0 +1,103 @@
+/**
+ * Apple configuration profiles: GET or POST /mobileconfig, /mobileconfig/ (automx2's path) and
+ * /email.mobileconfig (protocols.md §3.1). POST takes the same fields as a form, so that the
+ * landing page never puts a password into a URL or an access log.
+ */
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { readRawQueryParam } from '../../core/address'
+import type { AppEnv } from '../../app/env'
+import { createLogger } from '../../app/log'
+import { resolveAccount } from '../../core/resolve'
+import { deriveProfileIds } from './ids'
+import { FIELD, parseProfileFields, passwordsPermitted, type RawProfileFields } from './request'
+import { chooseAccountServers } from '../../core/account-servers'
+import { renderMobileconfig } from './render'
+import { isLoopbackHost, requestHost, requestIsHttps } from '../../app/request-facts'
+import { profileSigner } from './sign'
+import { RETRY_AFTER } from '../../app/failures'
+
+export const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig'] as const
+// §3.1: one content type for signed and unsigned profiles; signed ones are raw DER.
+export const PROFILE_CONTENT_TYPE = 'application/x-apple-aspen-config'
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+const FORM_LIMIT = 16 * 1024
+
+// Every answer of these routes may concern a password: nothing is to be stored on the way.
+const NO_STORE = { 'Cache-Control': 'no-store' }
+
+function readQuery(c: Context<AppEnv>): RawProfileFields | null {
+  // The address is read raw as for Autoconfig (protocols.md §1.2): a literal `+` stays a `+`.
+  // Name and password follow form encoding like automx2 (Flask) and HTML GET forms: `+` is a space.
+  const address = readRawQueryParam(c.req.url, FIELD.address)
+  if (address === undefined) return null
+  const query = new URL(c.req.url).searchParams
+  return { address, name: query.get(FIELD.name), password: query.get(FIELD.password) }
+}
+
+/** A file name that is safe in a quoted header parameter whatever the domain holds. */
+export function profileFileName(domain: string): string {
+  return `${domain.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\.+/, '') || 'email'}.mobileconfig`
+}
+
+async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
+  const parsed = parseProfileFields(raw)
+  if (!parsed.ok) return c.text(parsed.error, 400, NO_STORE)
+  const { who, name } = parsed.value
+  c.set('domain', who.domain)
+  const logger = createLogger(c.env.LOG_LEVEL)
+  let password = parsed.value.password
+  if (password !== null) {
+    if (!passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS)) {
+      // automx2's behaviour: ignore it and say so in the log (never the password itself).
+      logger.log('warn', 'password ignored: PERMIT_CLEARTEXT_PASSWORDS is not enabled', { domain: who.domain })
+      password = null
+    } else if (!requestIsHttps(c) && !isLoopbackHost(requestHost(c))) {
+      return c.text('a password is only accepted over https; leave it empty or use https', 400, NO_STORE)
+    }
+  }
+
+  const resolved = await resolveAccount(c.var.lookup, who.domain, who)
+  if (resolved.kind === 'unknown-domain') return c.text(`no mail configuration for ${who.domain}`, 404, NO_STORE)
+  if (resolved.kind === 'directory-unavailable') {
+    return c.text('the user directory is unavailable; try again shortly', 503, { ...NO_STORE, ...RETRY_AFTER })
+  }
+  const servers = chooseAccountServers(resolved.config.servers)
+  if (!servers.ok) return c.text(`${who.domain} has no ${servers.error} mail server configured`, 404, NO_STORE)
+
+  const setup = await profileSigner(c.env)
+  if (setup.kind === 'broken') {
+    // Never fall back to an unsigned profile: the operator asked for signatures.
+    logger.log('error', 'mobileconfig signing is misconfigured', { reason: setup.reason })
+    return c.text('the profile cannot be signed: the signing certificate is misconfigured (see the server log)', 500, NO_STORE)
+  }
+  const ids = await deriveProfileIds(who, resolved.config.davServers)
+  const profile = renderMobileconfig({ config: resolved.config, who, user: resolved.user, ids, servers: servers.value, name, password })
+  const body = setup.kind === 'ready' ? await setup.signer.sign(new TextEncoder().encode(profile), new Date()) : profile
+  return c.body(body, 200, {
+    ...NO_STORE,
+    'Content-Type': PROFILE_CONTENT_TYPE,
+    'Content-Disposition': `attachment; filename="${profileFileName(who.domain)}"`,
+    'X-Content-Type-Options': 'nosniff',
+  })
+}
+
+export const mobileconfig = new Hono<AppEnv>()
+for (const path of PATHS) {
+  mobileconfig.get(path, (c) => {
+    const raw = readQuery(c)
+    if (raw === null) return c.text('the query is not valid percent-encoded UTF-8', 400, NO_STORE)
+    return serveProfile(c, raw)
+  })
+  mobileconfig.post(
+    path,
+    bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text(`the form is larger than ${FORM_LIMIT} bytes`, 413, NO_STORE) }),
+    async (c) => {
+      const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
+      if (type !== FORM_TYPE) return c.text(`send the fields as ${FORM_TYPE}`, 415, NO_STORE)
+      // Decoded by hand: Request.text() on a non-text type makes workerd log a warning per request.
+      const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()))
+      return serveProfile(c, { address: form.get(FIELD.address), name: form.get(FIELD.name), password: form.get(FIELD.password) })
+    },
+  )
+}

@@ -1,0 +1,258 @@
+/**
+ * automx2's JSON seed format, validated and normalised into rows (field schemas and defaults:
+ * src/resource-schemas.ts). Three forms are read:
+ * - version 1: one provider, `domains` as plain strings (no `version` key);
+ * - version 2: one provider, `domains` as `{name, ldapserver_id?}` (either domain form is accepted);
+ * - the multi-provider extension (still `"version": 2`, told apart by a `providers` key): a list of
+ *   providers, each with its domains, and the servers and LDAP servers at the top level.
+ * Beyond automx2, a `{"type": "activesync", "url": "https://…"}` entry gives domains an Exchange
+ * ActiveSync endpoint (answered by mobilesync Autodiscover and v2 JSON); a domain has at most one.
+ * In every form a server serves every domain of the document unless it lists its own `domains`
+ * (an extension: automx2 can only say "all"), and rows may carry explicit `id`s, so that
+ * `GET /admin/export` can write a database out and read it back identically.
+ */
+import * as z from 'zod'
+import {
+  activeSyncUrl,
+  davServerShape,
+  domainName,
+  id,
+  ldapServerShape,
+  ldapserverId,
+  mailServerShape,
+  noAnonymousIncoming,
+  providerName,
+  shortName,
+  toDavServerRow,
+  toLdapServerRow,
+  toProviderRow,
+  toServerRow,
+  type DavServerRow,
+  type DomainRow,
+  type LdapServerRow,
+  type ProviderRow,
+  type ServerRow,
+} from '../admin/resources/fields'
+import { fail, ok, type Result } from '../core/result'
+import { describeIssue, toProblems, type Problem } from '../admin/problems'
+
+export type SeedProblem = Problem
+
+/** Rows plus the names of the domains they serve. */
+export type Linked<T> = T & { readonly domains: readonly string[] }
+
+export interface ProviderPlan {
+  readonly provider: ProviderRow
+  readonly domains: readonly DomainRow[]
+}
+
+/** Everything a seed document holds, validated and ready to be written in one batch. */
+export interface SeedPlan {
+  readonly providers: readonly ProviderPlan[]
+  readonly servers: readonly Linked<ServerRow>[]
+  readonly davServers: readonly Linked<DavServerRow>[]
+  readonly ldapServers: readonly LdapServerRow[]
+  /** Exchange ActiveSync URLs and the domains each one serves. */
+  readonly activeSync: readonly Linked<ActiveSyncRow>[]
+}
+
+export interface ActiveSyncRow {
+  readonly id?: number
+  readonly url: string
+}
+
+const servedDomains = z.array(domainName, { error: 'must be a list of domain names' }).optional()
+const seedMailServer = z
+  .strictObject({ id: id.optional(), ...mailServerShape, domains: servedDomains })
+  .superRefine(noAnonymousIncoming)
+const seedDavServer = z.strictObject({ id: id.optional(), ...davServerShape, domains: servedDomains })
+const seedActiveSync = z.strictObject({
+  id: id.optional(),
+  type: z.literal('activesync'),
+  url: activeSyncUrl,
+  domains: servedDomains,
+})
+
+const SERVER_TYPES_TEXT = 'imap, pop, smtp, caldav, carddav, activesync'
+const server = z.unknown().transform((value, ctx) => {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined
+  const schema =
+    type === 'caldav' || type === 'carddav'
+      ? seedDavServer
+      : type === 'activesync'
+        ? seedActiveSync
+        : type === 'imap' || type === 'pop' || type === 'pop3' || type === 'smtp'
+          ? seedMailServer
+          : null
+  if (schema === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: typeof value === 'object' && value !== null ? ['type'] : [],
+      message:
+        type === undefined
+          ? `missing server type (expected one of ${SERVER_TYPES_TEXT})`
+          : `unknown server type ${JSON.stringify(type)} (expected one of ${SERVER_TYPES_TEXT})`,
+    })
+    return z.NEVER
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: describeIssue(issue) })
+    return z.NEVER
+  }
+  return parsed.data
+})
+
+const ldapServer = z.strictObject({ id, ...ldapServerShape })
+
+const domain = z.union(
+  [
+    domainName.transform((name) => ({ name, ldapserver_id: null, id: undefined })),
+    z.strictObject({ id: id.optional(), name: domainName, ldapserver_id: ldapserverId }),
+  ],
+  { error: 'must be a domain name or an object {"name": …, "ldapserver_id"?: …}' },
+)
+const domains = z.array(domain, { error: 'must be a list of domains' }).min(1, 'must name at least one domain')
+
+const version = z
+  .unknown()
+  .optional()
+  .refine((v) => v === undefined || v === 1 || v === 2, 'unsupported version: expected 2 (or 1)')
+const shared = {
+  servers: z.array(server, { error: 'must be a list of servers' }).default([]),
+  ldapservers: z.array(ldapServer, { error: 'must be a list of LDAP servers' }).default([]),
+}
+
+const providerEntry = z.strictObject({
+  id: id.optional(),
+  provider: providerName,
+  short_name: shortName.optional(),
+  domains,
+})
+
+const singleProviderDocument = z.strictObject({
+  version,
+  provider: providerName,
+  short_name: shortName.optional(),
+  domains,
+  ...shared,
+})
+const multiProviderDocument = z.strictObject({
+  version: z.literal(2, { error: 'the multi-provider form needs "version": 2' }),
+  // May be empty: an export of a database holding only servers must load back too.
+  providers: z.array(providerEntry, { error: 'must be a list of providers' }),
+  ...shared,
+})
+
+type ProviderEntry = z.output<typeof providerEntry>
+type Document = { providers: ProviderEntry[]; servers: z.output<typeof server>[]; ldapservers: z.output<typeof ldapServer>[] }
+
+function readDocument(input: object): Result<{ doc: Document; domainPath: (p: number, d: number) => string }, Problem[]> {
+  if ('providers' in input) {
+    const parsed = multiProviderDocument.safeParse(input)
+    if (!parsed.success) return fail(toProblems(parsed.error))
+    return ok({ doc: parsed.data, domainPath: (p, d) => `providers[${p}].domains[${d}]` })
+  }
+  const parsed = singleProviderDocument.safeParse(input)
+  if (!parsed.success) return fail(toProblems(parsed.error))
+  const { provider, short_name, domains: list, servers, ldapservers } = parsed.data
+  return ok({
+    doc: { providers: [{ provider, short_name, domains: list }], servers, ldapservers },
+    domainPath: (_p, d) => `domains[${d}]`,
+  })
+}
+
+/** Cross-references zod cannot see: unique names and ids, and references that resolve. */
+function crossCheck(doc: Document, domainPath: (p: number, d: number) => string): Problem[] {
+  const problems: Problem[] = []
+  const unique = (seen: Set<unknown>, value: unknown, path: string, what: string) => {
+    if (value === undefined) return
+    if (seen.has(value)) problems.push({ path, message: `duplicate ${what} ${JSON.stringify(value)}` })
+    seen.add(value)
+  }
+  const ldapIds = new Set<unknown>()
+  doc.ldapservers.forEach((l, i) => unique(ldapIds, l.id, `ldapservers[${i}].id`, 'LDAP server id'))
+  const providerIds = new Set<unknown>()
+  const domainIds = new Set<unknown>()
+  const domainNames = new Set<unknown>()
+  doc.providers.forEach((p, pi) => {
+    unique(providerIds, p.id, `providers[${pi}].id`, 'provider id')
+    p.domains.forEach((d, di) => {
+      const path = domainPath(pi, di)
+      if (domainNames.has(d.name)) problems.push({ path, message: `duplicate domain '${d.name}'` })
+      domainNames.add(d.name)
+      unique(domainIds, d.id, `${path}.id`, 'domain id')
+      if (d.ldapserver_id !== null && !ldapIds.has(d.ldapserver_id)) {
+        problems.push({ path: `${path}.ldapserver_id`, message: `unknown ldapserver_id ${d.ldapserver_id}` })
+      }
+    })
+  })
+  const serverIds = new Set<unknown>()
+  const davIds = new Set<unknown>()
+  const activeSyncIds = new Set<unknown>()
+  const withActiveSync = new Set<string>()
+  doc.servers.forEach((s, i) => {
+    if (s.type === 'activesync') {
+      unique(activeSyncIds, s.id, `servers[${i}].id`, 'activesync id')
+      const served = s.domains ?? [...domainNames].map(String)
+      // An activesync row belongs to one domain, so an explicit id names exactly one.
+      if (s.id !== undefined && served.length !== 1) {
+        problems.push({ path: `servers[${i}].id`, message: 'an activesync entry with an id must serve exactly one domain' })
+      }
+      if (served.some((name) => withActiveSync.has(name))) {
+        problems.push({ path: `servers[${i}]`, message: 'only one activesync server per domain (each domain has one ActiveSync URL)' })
+      }
+      served.forEach((name) => withActiveSync.add(name))
+    } else {
+      unique('url' in s ? davIds : serverIds, s.id, `servers[${i}].id`, `${'url' in s ? 'DAV ' : ''}server id`)
+    }
+    s.domains?.forEach((name, j) => {
+      if (!domainNames.has(name)) problems.push({ path: `servers[${i}].domains[${j}]`, message: `'${name}' is not a domain of this document` })
+    })
+  })
+  return problems
+}
+
+/** Validates a parsed JSON value as a seed document; every problem found is reported. */
+export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem[]> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail([{ path: '', message: 'the seed must be a JSON object' }])
+  }
+  const read = readDocument(input)
+  if (!read.ok) return read
+  const { doc, domainPath } = read.value
+  const problems = crossCheck(doc, domainPath)
+  if (problems.length > 0) return fail(problems)
+
+  const everyDomain = doc.providers.flatMap((p) => p.domains.map((d) => d.name))
+  const servers: Linked<ServerRow>[] = []
+  const davServers: Linked<DavServerRow>[] = []
+  const activeSync: Linked<ActiveSyncRow>[] = []
+  for (const { id: rowId, domains: served, ...s } of doc.servers) {
+    const links = { domains: served ?? everyDomain, ...(rowId === undefined ? {} : { id: rowId }) }
+    if (s.type === 'activesync') activeSync.push({ url: s.url, ...links })
+    else if ('url' in s) davServers.push({ ...toDavServerRow(s), ...links })
+    else servers.push({ ...toServerRow(s), ...links })
+  }
+  return ok({
+    providers: doc.providers.map((p) => ({
+      provider: { ...toProviderRow(p.provider, p.short_name), ...(p.id === undefined ? {} : { id: p.id }) },
+      domains: p.domains.map((d) => ({ name: d.name, ldapserverId: d.ldapserver_id, ...(d.id === undefined ? {} : { id: d.id }) })),
+    })),
+    servers,
+    davServers,
+    ldapServers: doc.ldapservers.map(({ id: ldapId, ...l }) => ({ id: ldapId, ...toLdapServerRow(l) })),
+    activeSync,
+  })
+}
+
+/**
+ * The document schemas, for the OpenAPI description of POST /admin/import and /initdb/. `servers`
+ * items are dispatched on `type` by hand (for messages naming the type), which JSON Schema cannot
+ * see, so the two item schemas are given separately.
+ */
+export const SEED_DOCUMENT_SCHEMAS = {
+  document: z.union([singleProviderDocument, multiProviderDocument]),
+  server,
+  serverVariants: [seedMailServer, seedDavServer, seedActiveSync],
+} as const
