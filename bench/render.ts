@@ -6,7 +6,7 @@
 import { parseEmailAddress } from '../src/core/address'
 import type { DomainConfig, EmailAddress } from '../src/core/model'
 import { deriveProfileIds } from '../src/protocols/apple/ids'
-import { chooseAccountServers } from '../src/core/account-servers'
+import { toAccount } from '../src/core/account'
 import { renderAutoconfig } from '../src/protocols/autoconfig/render'
 import { renderMobileSync, renderPoxSettings } from '../src/protocols/autodiscover/render'
 import { formatErrorTime, renderAutodiscoverError, serverIdFor } from '../src/protocols/autodiscover/error-document'
@@ -40,23 +40,25 @@ const config: DomainConfig = {
 const parsed = parseEmailAddress('alice@example.com')
 if (!parsed.ok) throw new Error('the benchmark address must parse')
 const who: EmailAddress = parsed.value
-const accountServers = chooseAccountServers(config.servers)
-if (!accountServers.ok) throw new Error('the benchmark config must have account servers')
+const domainAccount = toAccount({ config, who: null, identity: null })
+const account = toAccount({ config, who, identity: null, typedName: 'Alice' })
+if (!account.primary.ok) throw new Error('the benchmark config must have an incoming and an outgoing server')
+const servers = account.primary.value
 const ids = await deriveProfileIds(who, config.davServers)
 const stamp = { time: formatErrorTime(new Date(0)), id: serverIdFor('autodiscover.example.com') }
 
 // Each renderer returns a string (or an object for v2); its length is summed so the work cannot be
 // optimised away, and reported as the document size.
 const RENDERERS: Record<string, () => string> = {
-  'autoconfig': () => renderAutoconfig(config, null),
-  'autodiscover POX': () => renderPoxSettings(config, who, null, 'outlook-2006a'),
-  'autodiscover mobilesync': () => renderMobileSync(config.activeSyncUrl ?? '', who, null),
+  'autoconfig': () => renderAutoconfig(domainAccount),
+  'autodiscover POX': () => renderPoxSettings(account, 'outlook-2006a'),
+  'autodiscover mobilesync': () => renderMobileSync(account, config.activeSyncUrl ?? ''),
   'autodiscover error': () => renderAutodiscoverError(500, 'The email address cannot be found.', stamp),
   'autodiscover v2 (JSON)': () => JSON.stringify(answerAutodiscoverV2('ActiveSync', 'autodiscover.example.com', config.activeSyncUrl)),
-  'mobileconfig (plist)': () => renderMobileconfig({ config, who, user: null, ids, servers: accountServers.value, name: 'Alice', password: null }),
+  'mobileconfig (plist)': () => renderMobileconfig({ account, servers, ids, password: null }),
   'landing page (settings)': () =>
-    renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', config, who, user: null, servers: accountServers.value } }),
-  'DNS zone': () => renderZoneFile(renderDnsRecords(config, 'autoconfig.provider.example')),
+    renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', account, servers } }),
+  'DNS zone': () => renderZoneFile(renderDnsRecords(domainAccount, 'autoconfig.provider.example')),
 }
 
 function measure(render: () => string): { perSecond: number; bytes: number } {

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { parseEmailAddress } from '../src/core/address'
 import { createD1Db } from '../src/db/client'
-import { resolveAccount, type FindUser } from '../src/core/resolve'
+import { resolveAccount, type FindUser, type ResolveDeps } from '../src/core/resolve'
 import type { EmailAddress } from '../src/core/model'
 import { resetDatabase, seed } from './support/worker'
 
@@ -26,20 +26,21 @@ beforeEach(async () => {
 })
 
 describe('resolveAccount', () => {
-  const db = () => createD1Db(env.DB)
+  const deps = (findUser?: FindUser): ResolveDeps => ({ db: createD1Db(env.DB), ...(findUser ? { directory: () => findUser } : {}) })
 
-  it('answers unknown-domain for a domain nobody serves', async () => {
-    expect(await resolveAccount({ db: db() }, 'nowhere.example', null)).toEqual({ kind: 'unknown-domain' })
+  it('answers null for a domain nobody serves', async () => {
+    expect(await resolveAccount(deps(), { domain: 'nowhere.example', who: null })).toBeNull()
   })
 
-  it('asks the directory of an LDAP domain and returns what it found', async () => {
+  it('asks the directory of an LDAP domain and puts what it found into the account', async () => {
     const asked: string[] = []
     const findUser: FindUser = async (ldap, who) => {
       asked.push(`${ldap.host} ${who.address}`)
       return { loginName: 'jdoe', displayName: 'John Doe' }
     }
-    const result = await resolveAccount({ db: db(), findUser }, 'dir.example', address('john@dir.example'))
-    expect(result).toMatchObject({ kind: 'found', user: { loginName: 'jdoe', displayName: 'John Doe' } })
+    const account = await resolveAccount(deps(findUser), { domain: 'dir.example', who: address('john@dir.example') })
+    expect(account).toMatchObject({ displayName: 'John Doe', perUser: true })
+    expect(account?.servers.map((s) => [s.username, s.usernameTemplate])).toEqual([['jdoe', 'jdoe'], ['jdoe', 'jdoe']])
     expect(asked).toEqual(['ldap.dir.example john@dir.example'])
   })
 
@@ -47,17 +48,16 @@ describe('resolveAccount', () => {
     const findUser: FindUser = async () => {
       throw new Error('must not be called')
     }
-    expect(await resolveAccount({ db: db(), findUser }, 'plain.example', address('a@plain.example'))).toMatchObject({ kind: 'found', user: null })
-    expect(await resolveAccount({ db: db(), findUser }, 'dir.example', null)).toMatchObject({ kind: 'found', user: null })
+    const plain = await resolveAccount(deps(findUser), { domain: 'plain.example', who: address('a@plain.example') })
+    expect(plain).toMatchObject({ displayName: null, perUser: false })
+    expect(plain?.servers[0]?.username).toBe('a@plain.example')
+    expect(await resolveAccount(deps(findUser), { domain: 'dir.example', who: null })).toMatchObject({ displayName: null, perUser: false })
   })
 
-  it('reports a failing directory as directory-unavailable', async () => {
+  it('lets a directory outage through to the protocol router', async () => {
     const findUser: FindUser = async () => {
       throw new Error('connect ECONNREFUSED')
     }
-    expect(await resolveAccount({ db: db(), findUser }, 'dir.example', address('a@dir.example'))).toEqual({
-      kind: 'directory-unavailable',
-      cause: 'connect ECONNREFUSED',
-    })
+    await expect(resolveAccount(deps(findUser), { domain: 'dir.example', who: address('a@dir.example') })).rejects.toThrow('connect ECONNREFUSED')
   })
 })

@@ -46,16 +46,16 @@ const BEHIND_PROXY: ConnectionFacts = {
 
 describe('resolveRequestFacts', () => {
   it('ignores every X-Forwarded-* header when no proxy is trusted', () => {
-    expect(resolveRequestFacts(BEHIND_PROXY, 0)).toEqual({ host: '127.0.0.1:4243', https: false, clientAddress: '127.0.0.1' })
+    expect(resolveRequestFacts(BEHIND_PROXY, 0)).toEqual({ host: '127.0.0.1:4243', hostname: '127.0.0.1', https: false, clientAddress: '127.0.0.1' })
   })
 
   it('takes client, scheme and host from one trusted proxy', () => {
-    expect(resolveRequestFacts(BEHIND_PROXY, 1)).toEqual({ host: 'autoconfig.example.com', https: true, clientAddress: '203.0.113.7' })
+    expect(resolveRequestFacts(BEHIND_PROXY, 1)).toEqual({ host: 'autoconfig.example.com', hostname: 'autoconfig.example.com', https: true, clientAddress: '203.0.113.7' })
   })
 
   it('uses the URL directly when there is no proxy (Workers: scheme and host are the client\'s)', () => {
     const direct = { url: 'https://autoconfig.example.com/mail/config-v1.1.xml', peer: '198.51.100.1' }
-    expect(resolveRequestFacts(direct, 0)).toEqual({ host: 'autoconfig.example.com', https: true, clientAddress: '198.51.100.1' })
+    expect(resolveRequestFacts(direct, 0)).toEqual({ host: 'autoconfig.example.com', hostname: 'autoconfig.example.com', https: true, clientAddress: '198.51.100.1' })
   })
 
   it.each([

@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { bearerToken, tokensMatch } from './token'
 import type { AppEnv } from '../app/env'
+import { domainCacheOf } from '../app/resolve'
 import { checkAdminRate } from './rate-limit'
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -34,6 +35,6 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     // Whatever the outcome: writes are all-or-nothing, but a failure after the commit must not
     // leave the old data cached. Only after the token check, so nobody else can empty the cache.
     // Other isolates keep their entries until the TTL ends (db/domain-cache.ts).
-    if (mayWrite(c)) c.var.lookup.cache?.clear()
+    if (mayWrite(c)) domainCacheOf(c).clear()
   }
 })

@@ -4,10 +4,11 @@
  */
 import { Hono } from 'hono'
 import { normaliseDomain } from '../core/address'
+import { toAccount } from '../core/account'
 import { findDomainConfig } from '../db/domain-query'
 import type { AppEnv } from '../app/env'
 import { renderDnsRecords, renderZoneFile } from '../dns/records'
-import { requestHost } from '../app/request-facts'
+import { requestHostname } from '../app/request-facts'
 
 export const adminDns = new Hono<AppEnv>()
 adminDns.get('/:domain', async (c) => {
@@ -19,8 +20,8 @@ adminDns.get('/:domain', async (c) => {
   if (!config) return c.json({ error: `no mail configuration for ${domain}` }, 404)
   // The CNAME/SRV target: this service's public name, configurable because the admin request may
   // reach it under another name (localhost, an internal host) than clients should use.
-  const serviceHost = c.env.SERVICE_HOSTNAME ?? requestHost(c).replace(/:\d+$/, '')
-  const records = renderDnsRecords(config, serviceHost)
+  const serviceHost = c.env.SERVICE_HOSTNAME ?? requestHostname(c)
+  const records = renderDnsRecords(toAccount({ config, who: null, identity: null }), serviceHost)
   if (format === 'json') return c.json({ domain, records })
   return c.text(renderZoneFile(records))
 })

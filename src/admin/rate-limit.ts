@@ -6,7 +6,6 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../app/env'
-import { createLogger } from '../app/log'
 
 // The binding's period is 10 or 60 s and is not visible to the code: the longer one is announced.
 const RETRY_AFTER_SECONDS = '60'
@@ -23,7 +22,7 @@ export async function checkAdminRate(c: Context<AppEnv>): Promise<Response | nul
   } catch (error) {
     // The limiter is a safeguard in front of the token check, not the lock itself: when it cannot
     // answer, the request goes on to the constant-time token comparison rather than failing.
-    createLogger(c.env.LOG_LEVEL).log('warn', 'admin rate limiter unavailable', { cause: error instanceof Error ? error.message : String(error) })
+    c.var.log.log('warn', 'admin rate limiter unavailable', { cause: error instanceof Error ? error.message : String(error) })
     return null
   }
   if (success) return null

@@ -15,10 +15,9 @@ import { adminProviders } from './resources/providers'
 import { ADMIN_BODY_LIMIT, limitBody } from './request'
 import { adminDavServers, adminServers } from './resources/servers'
 import { adminTransfer } from './transfer'
-import { unavailableAsJson } from '../app/failures'
+import { failAsJson, protocolRouter } from '../app/failures'
 
-export const admin = new Hono<AppEnv>()
-admin.onError(unavailableAsJson)
+export const admin = protocolRouter(failAsJson).router
 
 // Built on first use, not at import time: most Worker invocations never need it.
 let openApi: Record<string, unknown> | undefined

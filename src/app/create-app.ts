@@ -1,24 +1,22 @@
-/** The Hono app: request facts, database and domain cache per request, request log line, routes, error mapping. */
+/** The Hono app: a logger, request facts and the database per request, the request log line, the routers, error mapping. */
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { ConfigurationError } from './config-error'
-import { DatabaseUnavailableError, describeDriverError, type Db } from '../db/client'
-import { DomainCaches } from '../db/domain-cache'
-import { databaseFromBindings } from '../db/from-bindings'
-import { pingDatabase } from '../db/domain-query'
-import type { AppEnv, Bindings } from './env'
-import { createFindUser } from '../directory/client'
-import { parseLdapTimeout, readStringBinding } from '../directory/settings'
-import { createLogger, loggablePath } from './log'
-import { parseProxyCount, resolveRequestFacts } from './request-facts'
 import { admin } from '../admin/router'
+import { ServiceUnavailableError } from '../core/outage'
+import { describeDriverError, type Db } from '../db/client'
+import { pingDatabase } from '../db/domain-query'
+import { databaseFromBindings } from '../db/from-bindings'
+import { mobileconfig } from '../protocols/apple/route'
 import { autoconfig } from '../protocols/autoconfig/route'
 import { autodiscover } from '../protocols/autodiscover/route'
 import { autodiscoverV2 } from '../protocols/autodiscover/v2-route'
-import { initdb } from '../seed/initdb'
-import { mobileconfig } from '../protocols/apple/route'
 import { site } from '../protocols/landing/route'
-import { DATABASE_UNAVAILABLE, logDatabaseUnavailable, RETRY_AFTER } from './failures'
+import { initdb } from '../seed/initdb'
+import { ConfigurationError } from './config-error'
+import type { AppEnv, Bindings } from './env'
+import { failAsText, outage, RETRY_AFTER } from './failures'
+import { loggablePath, loggerFor } from './log'
+import { parseProxyCount, resolveRequestFacts } from './request-facts'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
 export interface AppOptions {
@@ -33,9 +31,21 @@ export interface AppOptions {
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
-// One cache per database per isolate (Workers) or process (Node), shared by every app instance
-// on that database: an admin write served by one of them clears it for all (routes/admin-auth.ts).
-const caches = new DomainCaches()
+// One line per request. Only the path is logged: query strings carry addresses (local parts), and
+// headers and bodies can carry passwords (Autodiscover Basic auth).
+const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = Date.now()
+  c.set('log', loggerFor(c.env.LOG_LEVEL))
+  await next()
+  c.var.log.log('info', 'request', {
+    method: c.req.method,
+    path: loggablePath(c.req.path),
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+    domain: c.var.domain ?? null,
+    client: c.var.facts?.clientAddress ?? null,
+  })
+})
 
 function setup(options: AppOptions) {
   const database = options.database ?? databaseFromBindings
@@ -53,32 +63,10 @@ function setup(options: AppOptions) {
       },
       hops.value,
     ))
-    const db = database(c.env)
-    c.set('db', db)
-    const findUser = createFindUser({
-      timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
-      readSecret: (name) => readStringBinding(c.env, name),
-      logger: createLogger(c.env.LOG_LEVEL),
-    })
-    c.set('lookup', { db, findUser, cache: caches.forDatabase(db, c.env.CONFIG_CACHE_TTL_SECONDS) })
+    c.set('db', database(c.env))
     await next()
   })
 }
-
-// One line per request. Only the path is logged: query strings carry addresses (local parts), and
-// headers and bodies can carry passwords (Autodiscover Basic auth).
-const requestLog = createMiddleware<AppEnv>(async (c, next) => {
-  const started = Date.now()
-  await next()
-  createLogger(c.env.LOG_LEVEL).log('info', 'request', {
-    method: c.req.method,
-    path: loggablePath(c.req.path),
-    status: c.res.status,
-    duration_ms: Date.now() - started,
-    domain: c.var.domain ?? null,
-    client: c.var.facts?.clientAddress ?? null,
-  })
-})
 
 export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -102,21 +90,18 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {
-    const logger = createLogger(c.env.LOG_LEVEL)
-    // Routers with a format of their own (XML, JSON, HTML) answer outages themselves
-    // (routes/unavailable.ts); the rest (Autoconfig, profiles, /healthz) get plain text.
-    if (error instanceof DatabaseUnavailableError) {
-      logDatabaseUnavailable(c, error)
-      return c.text(DATABASE_UNAVAILABLE, 503, RETRY_AFTER)
-    }
+    // Every protocol router answers outages in its own format (app/failures.ts); what reaches
+    // here came from outside them.
+    if (error instanceof ServiceUnavailableError) return failAsText(c, outage(c, error))
+    const log = c.var.log
     if (error instanceof ConfigurationError) {
       // The operator's mistake, not the client's: say what to fix, in the log and in the body
       // (these messages name settings, never their values).
-      logger.log('error', 'configuration error', { path: loggablePath(c.req.path), cause: error.message })
+      log.log('error', 'configuration error', { path: loggablePath(c.req.path), cause: error.message })
       return c.text(`mailconf is not configured correctly: ${error.message}`, 500)
     }
     // describeDriverError: a query that failed outside usingDatabase must not log its parameters.
-    logger.log('error', 'unhandled error', { path: loggablePath(c.req.path), error: error.name, cause: describeDriverError(error) })
+    log.log('error', 'unhandled error', { path: loggablePath(c.req.path), error: error.name, cause: describeDriverError(error) })
     return c.text('internal error', 500)
   })
   return app

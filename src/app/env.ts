@@ -1,6 +1,6 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from '../db/client'
-import type { LookupDeps } from '../core/resolve'
+import type { Logger } from './log'
 import type { RequestFacts } from './request-facts'
 
 /**
@@ -31,7 +31,7 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
   CONFIG_CACHE_TTL_SECONDS?: string
   /** Directory lookups: ms for the connect and for each LDAP operation; default 3000. */
   LDAP_TIMEOUT_MS?: string
-  // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (src/ldap-config.ts).
+  // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (directory/settings.ts).
   /** `I_understand_the_risks` lets users put their password into an Apple profile (automx2's opt-in). */
   PERMIT_CLEARTEXT_PASSWORDS?: string
   /** PEM certificate (optionally followed by its chain) to sign Apple profiles with. */
@@ -44,8 +44,8 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
 
 export interface Variables {
   db: Db
-  /** What resolveAccount needs: the database, and the directory client when there is one. */
-  lookup: LookupDeps
+  /** The logger for this request's LOG_LEVEL (one per level, shared). */
+  log: Logger
   /** Scheme, host and client address, with PROXY_COUNT applied (request-facts.ts). */
   facts?: RequestFacts
   /** The mail domain a request was about, for the request log line. */

@@ -1,35 +1,81 @@
 /**
- * A database outage (DatabaseUnavailableError) answered in the format of the endpoint that met it:
- * 503 + Retry-After, never a stack trace. Each router installs `onDatabaseUnavailable(respond)` as
- * its `onError` with the one responder of its format (Autodiscover XML, v2 JSON, admin JSON, the
- * landing page); routers without one fall through to app.ts, which answers plain text.
+ * The failures every protocol meets — a request it cannot read, a domain nobody here serves, the
+ * database or a directory being down — and the one way each protocol router answers them. A route
+ * returns `fail(c, failure)`; an outage thrown anywhere below the router (core/outage.ts) reaches
+ * the same responder through the router's error handler, so each protocol has exactly one place
+ * that turns failures into its format, and each message below is written once.
  */
-import type { Context, ErrorHandler } from 'hono'
-import { DatabaseUnavailableError } from '../db/client'
+import { Hono, type Context } from 'hono'
+import type { Dependency } from '../core/outage'
+import { ServiceUnavailableError } from '../core/outage'
 import type { AppEnv } from './env'
-import { createLogger, loggablePath } from './log'
+import { loggablePath } from './log'
 
-/** How long clients are asked to wait after a 503 (database or directory), in seconds. */
-export const RETRY_AFTER_SECONDS = '30'
-export const RETRY_AFTER = { 'Retry-After': RETRY_AFTER_SECONDS } as const
-export const DATABASE_UNAVAILABLE = 'the configuration database is unavailable; try again shortly'
+export type Failure =
+  | { readonly kind: 'bad-request'; readonly message: string }
+  | { readonly kind: 'unknown-domain'; readonly domain: string }
+  | { readonly kind: 'unavailable'; readonly dependency: Dependency }
 
-/** The one log line of an outage: the path (addresses hidden) and the driver's message. */
-export function logDatabaseUnavailable(c: Context<AppEnv>, error: DatabaseUnavailableError): void {
-  createLogger(c.env.LOG_LEVEL).log('error', 'database unavailable', { path: loggablePath(c.req.path), cause: error.message })
+/** How long clients are asked to wait after an outage, in seconds. */
+export const RETRY_AFTER = { 'Retry-After': '30' } as const
+
+const UNAVAILABLE: Record<Dependency, string> = {
+  database: 'the configuration database is unavailable; try again shortly',
+  directory: 'the user directory is unavailable; try again shortly',
 }
 
-/**
- * A sub-app error handler: a database outage gets `respond(c)`, which must answer 503 with
- * Retry-After; any other error is rethrown to the app's handler (app.ts).
- */
-export function onDatabaseUnavailable(respond: (c: Context<AppEnv>) => Response | Promise<Response>): ErrorHandler<AppEnv> {
-  return async (error, c) => {
-    if (!(error instanceof DatabaseUnavailableError)) throw error
-    logDatabaseUnavailable(c, error)
-    return respond(c)
+/** The message of a failure, in the service's words (formats for people may word it their own way). */
+export function describeFailure(failure: Failure): string {
+  switch (failure.kind) {
+    case 'bad-request':
+      return failure.message
+    case 'unknown-domain':
+      return `no mail configuration for ${failure.domain}`
+    case 'unavailable':
+      return UNAVAILABLE[failure.dependency]
   }
 }
 
-/** The admin API and /initdb/ speak JSON: `{ "error": … }` like every other admin error. */
-export const unavailableAsJson = onDatabaseUnavailable((c) => c.json({ error: DATABASE_UNAVAILABLE }, 503, RETRY_AFTER))
+/** The HTTP status a failure gets where the format has no convention of its own. */
+export const FAILURE_STATUS = { 'bad-request': 400, 'unknown-domain': 404, unavailable: 503 } as const
+
+export type FailureResponder = (c: Context<AppEnv>, failure: Failure) => Response | Promise<Response>
+
+export interface ProtocolRouter {
+  readonly router: Hono<AppEnv>
+  /** Answers a failure in the protocol's format. */
+  readonly fail: FailureResponder
+}
+
+/**
+ * A router whose failures, returned or thrown, are all answered by `respond`. Outages are logged
+ * here (a directory client logs its own, with the stage that failed); any other error goes on to
+ * the app's handler, which answers a plain 500.
+ */
+export function protocolRouter(respond: FailureResponder): ProtocolRouter {
+  const router = new Hono<AppEnv>()
+  router.onError(async (error, c) => {
+    if (!(error instanceof ServiceUnavailableError)) throw error
+    return respond(c, outage(c, error))
+  })
+  return { router, fail: respond }
+}
+
+/** Logs an outage once (a directory client has logged its own, with the stage that failed) and names it. */
+export function outage(c: Context<AppEnv>, error: ServiceUnavailableError): Failure {
+  if (error.dependency === 'database') {
+    c.var.log.log('error', 'database unavailable', { path: loggablePath(c.req.path), cause: error.message })
+  }
+  return { kind: 'unavailable', dependency: error.dependency }
+}
+
+/** The plain-text answer: the message, the status, Retry-After for outages. */
+export function failAsText(c: Context<AppEnv>, failure: Failure, headers: Record<string, string> = {}): Response {
+  const extra = failure.kind === 'unavailable' ? { ...headers, ...RETRY_AFTER } : headers
+  return c.text(describeFailure(failure), FAILURE_STATUS[failure.kind], extra)
+}
+
+/** The JSON answer of the admin API and /initdb/: `{"error": message}`. */
+export function failAsJson(c: Context<AppEnv>, failure: Failure): Response {
+  return c.json({ error: describeFailure(failure) }, FAILURE_STATUS[failure.kind], failure.kind === 'unavailable' ? RETRY_AFTER : {})
+}

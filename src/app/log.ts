@@ -27,8 +27,8 @@ export interface Logger {
   log(level: LogLevel, message: string, fields?: LogFields): void
 }
 
-export function createLogger(configuredLevel: string | undefined): Logger {
-  const threshold = RANK[isLogLevel(configuredLevel) ? configuredLevel : 'info']
+function createLogger(level: LogLevel): Logger {
+  const threshold = RANK[level]
   return {
     log(level, message, fields = {}) {
       if (RANK[level] < threshold) return
@@ -38,4 +38,14 @@ export function createLogger(configuredLevel: string | undefined): Logger {
       else console.log(line)
     },
   }
+}
+
+const loggers = new Map<LogLevel, Logger>()
+
+/** The logger for a `LOG_LEVEL` setting (unknown or unset: info); one per level, made once. */
+export function loggerFor(configuredLevel: string | undefined): Logger {
+  const level = isLogLevel(configuredLevel) ? configuredLevel : 'info'
+  let logger = loggers.get(level)
+  if (!logger) loggers.set(level, (logger = createLogger(level)))
+  return logger
 }

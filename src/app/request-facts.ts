@@ -13,11 +13,14 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from './env'
+import { stripPort } from '../core/address'
 import { fail, ok, type Result } from '../core/result'
 
 export interface RequestFacts {
   /** The host (with port, if any) the client addressed. */
   readonly host: string
+  /** The same host without its port. */
+  readonly hostname: string
   /** Whether the client reached the first (trusted) hop over https. */
   readonly https: boolean
   /** The client's IP address, when known. */
@@ -59,8 +62,10 @@ export function resolveRequestFacts(connection: ConnectionFacts, trustedHops: nu
   const proto = trustedEntry(connection.forwardedProto, trustedHops)?.toLowerCase()
   const host = trustedEntry(connection.forwardedHost, trustedHops)
   const client = trustedEntry(connection.forwardedFor, trustedHops)
+  const addressed = host !== null && HOST.test(host) ? host.toLowerCase() : url.host
   return {
-    host: host !== null && HOST.test(host) ? host.toLowerCase() : url.host,
+    host: addressed,
+    hostname: stripPort(addressed),
     https: proto === 'https' || proto === 'http' ? proto === 'https' : url.protocol === 'https:',
     clientAddress: client !== null && ADDRESS.test(client) ? client : connection.peer,
   }
@@ -76,13 +81,18 @@ export function requestHost(c: Context<AppEnv>): string {
   return requestFacts(c).host
 }
 
+/** The host name the client addressed, without a port. */
+export function requestHostname(c: Context<AppEnv>): string {
+  return requestFacts(c).hostname
+}
+
 /** Whether the client reached us over https. */
 export function requestIsHttps(c: Context<AppEnv>): boolean {
   return requestFacts(c).https
 }
 
-/** localhost, 127.0.0.0/8 and [::1]: where plain http cannot be sniffed on the way. */
+/** localhost, 127.0.0.0/8 and [::1], with or without a port: where plain http cannot be sniffed on the way. */
 export function isLoopbackHost(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').toLowerCase()
+  const name = stripPort(host).toLowerCase()
   return name === 'localhost' || name.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(name) || name === '[::1]'
 }

@@ -81,6 +81,11 @@ export function readRawQueryParam(url: string, name: string): string | null | un
   return null
 }
 
+/** `host:port` → `host`; `[v6]:port` → `[v6]`. The one place a port is taken off a Host value. */
+export function stripPort(host: string): string {
+  return host.trim().replace(/:\d+$/, '')
+}
+
 const SERVICE_HOST_PREFIXES = ['autoconfig.', 'autodiscover.']
 
 /**
@@ -90,7 +95,7 @@ const SERVICE_HOST_PREFIXES = ['autoconfig.', 'autodiscover.']
  */
 export function domainFromHost(host: string | null | undefined): string | null {
   if (!host) return null
-  const withoutPort = host.trim().replace(/:\d+$/, '').toLowerCase()
-  const prefix = SERVICE_HOST_PREFIXES.find((p) => withoutPort.startsWith(p))
-  return normaliseDomain(prefix ? withoutPort.slice(prefix.length) : withoutPort)
+  const hostname = stripPort(host).toLowerCase()
+  const prefix = SERVICE_HOST_PREFIXES.find((p) => hostname.startsWith(p))
+  return normaliseDomain(prefix ? hostname.slice(prefix.length) : hostname)
 }

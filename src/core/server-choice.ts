@@ -1,14 +1,52 @@
-/** Server selection rules shared by the renderers. */
-import type { MailServer, ServerType } from './model'
+/**
+ * Which of a domain's mail servers clients are offered. Both rules are written once, here, and the
+ * resolved account (core/account.ts) carries their outcome to every format.
+ */
+import { fail, ok, type Result } from './result'
+import type { ServerType, SocketType } from './model'
 
-const isEncrypted = (server: MailServer) => server.socketType !== 'plain'
+interface Choosable {
+  readonly type: ServerType
+  readonly socketType: SocketType
+  readonly prio: number
+}
+
+const isEncrypted = (server: Choosable) => server.socketType !== 'plain'
 
 /**
- * Drops plain-text entries of a server type that also has an encrypted entry. Quirk(Thunderbird
- * for Android): one `plain` imap/smtp entry rejects the whole autoconfig file (protocols.md §0
- * item 5), and a client that picks the last entry (FairEmail, Evolution; §0 item 6) could land on it.
+ * Drops plain-text entries of a server type that also has an encrypted entry. Thunderbird for
+ * Android rejects a whole Autoconfig file for one `plain` imap/smtp entry (docs/clients.md §1.6),
+ * and a client that keeps the last entry (§5.10) could land on it.
  */
-export function preferEncrypted(servers: readonly MailServer[]): MailServer[] {
+export function preferEncrypted<S extends Choosable>(servers: readonly S[]): S[] {
   const encryptedTypes = new Set<ServerType>(servers.filter(isEncrypted).map((s) => s.type))
   return servers.filter((s) => isEncrypted(s) || !encryptedTypes.has(s.type))
+}
+
+export interface PrimaryServers<S> {
+  readonly incoming: S
+  readonly outgoing: S
+}
+
+export type MissingServer = 'incoming' | 'outgoing'
+
+const encryptedFirst = (s: Choosable) => (isEncrypted(s) ? 0 : 1)
+const imapFirst = (s: Choosable) => (s.type === 'imap' ? 0 : 1)
+
+/**
+ * One incoming and one outgoing server, for what holds exactly one of each: an Apple profile
+ * (docs/clients.md §3.3) and the landing page, which shows what the profile installs. automx2's
+ * rule: IMAP over POP, encrypted over plain, then priority (lower first); ties keep the given
+ * order (the sort is stable, and servers arrive in creation order).
+ */
+export function choosePrimaryServers<S extends Choosable>(servers: readonly S[]): Result<PrimaryServers<S>, MissingServer> {
+  const incoming = servers
+    .filter((s) => s.type !== 'smtp')
+    .sort((a, b) => imapFirst(a) - imapFirst(b) || encryptedFirst(a) - encryptedFirst(b) || a.prio - b.prio)[0]
+  if (!incoming) return fail('incoming')
+  const outgoing = servers
+    .filter((s) => s.type === 'smtp')
+    .sort((a, b) => encryptedFirst(a) - encryptedFirst(b) || a.prio - b.prio)[0]
+  if (!outgoing) return fail('outgoing')
+  return ok({ incoming, outgoing })
 }

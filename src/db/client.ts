@@ -8,6 +8,7 @@ import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web'
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import * as schema from '../../schema/schema'
+import { ServiceUnavailableError } from '../core/outage'
 
 /** What the D1 and libsql drivers have in common, `batch` included (one round trip, atomic). */
 export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
@@ -26,14 +27,14 @@ export function createLibsqlDb(client: LibsqlClient): Db {
 
 /**
  * A failure of the storage itself (unreachable, timed out, broken), as opposed to an answer from it.
- * Routes let it propagate; the app's error handler turns it into 503 + Retry-After.
+ * Routes let it propagate; the protocol router answers it (app/failures.ts).
  */
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends ServiceUnavailableError {
   override readonly name = 'DatabaseUnavailableError'
 
   /** Wraps a driver failure; the message (which gets logged) is the driver's own, see below. */
   static from(cause: unknown): DatabaseUnavailableError {
-    return new DatabaseUnavailableError(describeDriverError(cause), { cause })
+    return new DatabaseUnavailableError('database', describeDriverError(cause), { cause })
   }
 }
 

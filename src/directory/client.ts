@@ -15,19 +15,20 @@ import { Client, type Entry } from 'ldapts'
 import { BIND_PASSWORD_ERROR_MESSAGES, resolveBindPassword } from './settings'
 import { escapeFilterValue, fillSearchFilter } from './filter'
 import type { Logger } from '../app/log'
+import { ServiceUnavailableError } from '../core/outage'
 import type { FindUser } from '../core/resolve'
 import type { EmailAddress, LdapServer, UserIdentity } from '../core/model'
 
 export type DirectoryStage = 'config' | 'connect' | 'bind' | 'search'
 
 /** The directory could not be asked. `message` is safe to log: no password, no address. */
-export class DirectoryError extends Error {
+export class DirectoryError extends ServiceUnavailableError {
   override readonly name = 'DirectoryError'
   constructor(
     readonly stage: DirectoryStage,
     readonly reason: string,
   ) {
-    super(`ldap ${stage} failed: ${reason}`)
+    super('directory', `ldap ${stage} failed: ${reason}`)
   }
 }
 

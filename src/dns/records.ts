@@ -2,10 +2,9 @@
  * The DNS records an operator publishes for one mail domain, derived from its servers.
  * Specs: RFC 6186 (SRV for IMAP/POP3/submission), RFC 8314 §5.1 (`_submissions`, implicit TLS
  * preferred), RFC 2782 (priority/weight, `.` = service not offered), RFC 6764 (CalDAV/CardDAV SRV and
- * TXT path); which clients read what is protocols.md §4.
+ * TXT path); which clients read what is docs/clients.md §4.
  */
-import type { DavServer, DomainConfig, MailServer } from '../core/model'
-import { preferEncrypted } from '../core/server-choice'
+import type { AccountDavServer, AccountServer, ResolvedAccount } from '../core/account'
 
 export interface SrvRecord {
   readonly type: 'SRV'
@@ -37,7 +36,7 @@ type MailLabel = '_imaps' | '_imap' | '_pop3s' | '_pop3' | '_submissions' | '_su
 // Implicit-TLS labels first (RFC 8314 prefers them); `_submission` covers STARTTLS on 587.
 const MAIL_LABELS: readonly MailLabel[] = ['_imaps', '_imap', '_pop3s', '_pop3', '_submissions', '_submission']
 
-function mailLabel(server: MailServer): MailLabel {
+function mailLabel(server: AccountServer): MailLabel {
   const implicitTls = server.socketType === 'SSL'
   switch (server.type) {
     case 'imap':
@@ -51,14 +50,14 @@ function mailLabel(server: MailServer): MailLabel {
 
 const fqdn = (name: string) => `${name.replace(/\.$/, '')}.`
 
-function davRecords(dav: DavServer, domain: string): DnsRecord[] {
-  const url = new URL(dav.url)
+function davRecords(dav: AccountDavServer, domain: string): DnsRecord[] {
+  const url = new URL(dav.urlTemplate)
   // RFC 6764 §3: `_caldavs`/`_carddavs` for TLS, `_caldav`/`_carddav` without; the TXT `path`
-  // names the context path so the client need not probe /.well-known.
+  // names the context path (the part every user shares) so the client need not probe /.well-known.
   const label = `_${dav.type}${dav.useSsl ? 's' : ''}._tcp.${fqdn(domain)}`
   return [
     { type: 'SRV', name: label, ttl: DNS_TTL, priority: 0, weight: 1, port: dav.port, target: fqdn(url.hostname) },
-    { type: 'TXT', name: label, ttl: DNS_TTL, text: `path=${url.pathname}` },
+    { type: 'TXT', name: label, ttl: DNS_TTL, text: `path=${dav.contextPath}` },
   ]
 }
 
@@ -70,9 +69,8 @@ function davRecords(dav: DavServer, domain: string): DnsRecord[] {
  * Plain-text servers are left out where the protocol has an encrypted one, as in the documents.
  * `serviceHost` is the host name of this service, target of the Autoconfig/Autodiscover names.
  */
-export function renderDnsRecords(config: DomainConfig, serviceHost: string): DnsRecord[] {
-  const domain = config.domain
-  const servers = preferEncrypted(config.servers)
+export function renderDnsRecords(account: ResolvedAccount, serviceHost: string): DnsRecord[] {
+  const { domain, servers } = account
   const ranked = [
     ...servers.filter((s) => s.type !== 'smtp').map((s, i) => ({ server: s, priority: i * 10 })),
     ...servers.filter((s) => s.type === 'smtp').map((s, i) => ({ server: s, priority: i * 10 })),
@@ -94,7 +92,7 @@ export function renderDnsRecords(config: DomainConfig, serviceHost: string): Dns
   records.push({ type: 'SRV', name: `_autodiscover._tcp.${fqdn(domain)}`, ttl: DNS_TTL, priority: 0, weight: 0, port: 443, target: service })
   records.push({ type: 'CNAME', name: `autoconfig.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
   records.push({ type: 'CNAME', name: `autodiscover.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
-  for (const dav of config.davServers) records.push(...davRecords(dav, domain))
+  for (const dav of account.davServers) records.push(...davRecords(dav, domain))
   return records
 }
 

@@ -4,7 +4,7 @@
  * `npm run build:node`. Settings come from the environment under the Worker's binding names.
  */
 import type { Bindings } from '../app/env'
-import { createLogger } from '../app/log'
+import { loggerFor } from '../app/log'
 import { findMigrationsFolder, migrateDatabase, openDatabase, seedSampleIfEmpty } from './database'
 import { startServer } from './server'
 import { readSettings, USAGE } from './settings'
@@ -27,7 +27,7 @@ if (!settings.ok) {
 const { host, port, databaseUrl, authToken, seedSample, migrateOnly } = settings.value
 // The environment is the bindings: ADMIN_TOKEN, LOG_LEVEL, PROXY_COUNT, … under the same names.
 const bindings: Bindings = process.env
-const logger = createLogger(bindings.LOG_LEVEL)
+const logger = loggerFor(bindings.LOG_LEVEL)
 
 try {
   const { client, db } = openDatabase(databaseUrl, authToken)

@@ -9,7 +9,7 @@ import type { AppEnv } from '../app/env'
 import { parseSeed } from './format'
 import sample from '../../seed/sample.json'
 import { requireAdmin } from '../admin/auth'
-import { unavailableAsJson } from '../app/failures'
+import { failAsJson, protocolRouter } from '../app/failures'
 
 export const SEED_BODY_LIMIT = 5 * 1024 * 1024
 
@@ -30,8 +30,7 @@ async function load(c: Context<AppEnv>, document: unknown) {
   return c.json({ written: written.value }, 200)
 }
 
-export const initdb = new Hono<AppEnv>()
-initdb.onError(unavailableAsJson)
+export const initdb = protocolRouter(failAsJson).router
 for (const path of ['/initdb', '/initdb/']) {
   initdb.use(path, requireAdmin)
   initdb.get(path, (c) => load(c, sample))

@@ -132,6 +132,19 @@ export function describeAutodiscover(target: ProtocolTarget): void {
       })
 
       // §2.1: a LegacyDN alone cannot be resolved here; with an address, the address is used.
+      // docs/clients.md §2.3: eM Client and Outlook use the DAV URL in Server literally.
+      it('expands placeholders in the DAV URLs it names', async () => {
+        await target.reset()
+        await seed(target, {
+          ...SEED,
+          servers: [...SEED.servers.filter((s) => s.type !== 'caldav'), { type: 'caldav', url: 'https://dav.example.com/SOGo/dav/%EMAILADDRESS%/Calendar/personal/' }],
+        })
+        const { root, text } = await post(target, withAddress(outlookBody, 'jane@example.net'))
+        const caldav = protocolsOf(root).find((p) => p.Type === 'CalDAV')
+        expect(caldav?.Server).toBe('https://dav.example.com/SOGo/dav/jane@example.net/Calendar/personal/')
+        expect(text).not.toContain('%EMAIL')
+      })
+
       it('answers a LegacyDN-only request with ErrorCode 600', async () => {
         const body = thunderbirdBody.replace(/<EMailAddress>.*<\/EMailAddress>/, '<LegacyDN>/o=Example/ou=First/cn=Recipients/cn=alice</LegacyDN>')
         expect(expectError(await post(target, body), 600).Message).toContain('LegacyDN')

@@ -108,6 +108,28 @@ export function describeMobileconfig(target: ProtocolTarget): void {
         expect(await text(response)).toBe('half.example has no outgoing mail server configured')
       })
 
+      // docs/clients.md §3.4: iOS and macOS use CalDAVPrincipalURL/CardDAVPrincipalURL literally,
+      // so a stored URL with placeholders (automx2's own SOGo sample) is expanded for the user.
+      it('expands placeholders in DAV URLs', async () => {
+        await target.reset()
+        await seed(target, {
+          provider: 'SOGo Mail',
+          domains: ['sogo.example'],
+          servers: [
+            { type: 'imap', name: 'imap.sogo.example' },
+            { type: 'smtp', name: 'smtp.sogo.example' },
+            { type: 'caldav', url: 'https://dav.sogo.example/SOGo/dav/%EMAILADDRESS%/Calendar/personal/' },
+            { type: 'carddav', url: 'https://dav.sogo.example/SOGo/dav/%EMAILLOCALPART%/Contacts/personal/' },
+          ],
+        })
+        const document = await text(await request('/mobileconfig?emailaddress=Jane.Doe%40sogo.example'))
+        expect(validateMobileconfig(document)).toEqual([])
+        const [, caldav, carddav] = (parsePlist(document) as PlistDict).PayloadContent as PlistDict[]
+        expect(caldav?.CalDAVPrincipalURL).toBe('https://dav.sogo.example/SOGo/dav/Jane.Doe@sogo.example/Calendar/personal/')
+        expect(carddav?.CardDAVPrincipalURL).toBe('https://dav.sogo.example/SOGo/dav/Jane.Doe/Contacts/personal/')
+        expect(document).not.toContain('%EMAIL')
+      })
+
       it('names the file after the A-label domain', async () => {
         await target.reset()
         await seed(target, { provider: 'Bücher', domains: ['bücher.example'], servers: [{ type: 'imap', name: 'imap.bücher.example' }, { type: 'smtp', name: 'smtp.bücher.example' }] })

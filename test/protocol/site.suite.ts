@@ -46,6 +46,19 @@ export function describeSite(target: ProtocolTarget): void {
         expect(body).toContain('<input type="hidden" name="name" value="Alice Doe">')
       })
 
+      // docs/clients.md §5.12: people copy what the page shows; it names their own calendar URL.
+      it('shows DAV URLs expanded for the address', async () => {
+        await target.reset()
+        await seed(target, {
+          provider: 'SOGo Mail',
+          domains: ['sogo.example'],
+          servers: [{ type: 'imap', name: 'imap.sogo.example' }, { type: 'smtp', name: 'smtp.sogo.example' }, { type: 'caldav', url: 'https://dav.sogo.example/SOGo/dav/%EMAILADDRESS%/' }],
+        })
+        const body = await (await request('/?emailaddress=jane%40sogo.example')).text()
+        expect(body).toContain('<code>https://dav.sogo.example/SOGo/dav/jane@sogo.example/</code>')
+        expect(body).not.toContain('%EMAIL')
+      })
+
       it.each([
         ['a malformed address', '/?emailaddress=nobody', 400, 'the email address is malformed'],
         ['an unknown domain', '/?emailaddress=a%40unknown.example', 404, 'There are no settings for unknown.example here.'],

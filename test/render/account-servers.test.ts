@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MailServer } from '../../src/core/model'
-import { chooseAccountServers } from '../../src/core/account-servers'
+import { choosePrimaryServers } from '../../src/core/server-choice'
 import { aServer } from '../support/build'
 
 const imap = (o: Partial<MailServer> = {}) => aServer({ type: 'imap', hostname: 'imap.example.net', ...o })
@@ -9,7 +9,7 @@ const smtp = (o: Partial<MailServer> = {}) => aServer({ type: 'smtp', hostname: 
 
 // protocols.md §3.3: one incoming and one outgoing server; IMAP over POP, encrypted over plain,
 // then priority.
-describe('chooseAccountServers', () => {
+describe('choosePrimaryServers', () => {
   it.each<[string, MailServer[], string, string]>([
     ['IMAP over POP even at a better priority', [pop({ prio: 1 }), imap({ prio: 50 }), smtp()], 'imap.example.net', 'smtp.example.net'],
     ['encrypted IMAP over plain IMAP', [imap({ hostname: 'plain.example.net', socketType: 'plain', port: 143, prio: 1 }), imap({ prio: 9 }), smtp()], 'imap.example.net', 'smtp.example.net'],
@@ -21,7 +21,7 @@ describe('chooseAccountServers', () => {
     ['the lower-priority SMTP', [imap(), smtp({ hostname: 'late.example.net', prio: 30 }), smtp({ prio: 5 })], 'imap.example.net', 'smtp.example.net'],
     ['the first listed at a tie', [imap({ hostname: 'first.example.net' }), imap({ hostname: 'second.example.net' }), smtp()], 'first.example.net', 'smtp.example.net'],
   ])('picks %s', (_case, servers, incoming, outgoing) => {
-    const chosen = chooseAccountServers(servers)
+    const chosen = choosePrimaryServers(servers)
     expect(chosen.ok && chosen.value.incoming.hostname).toBe(incoming)
     expect(chosen.ok && chosen.value.outgoing.hostname).toBe(outgoing)
   })
@@ -31,6 +31,6 @@ describe('chooseAccountServers', () => {
     ['no outgoing server', [imap(), pop()], 'outgoing'],
     ['no server at all', [], 'incoming'],
   ])('reports %s', (_case, servers, missing) => {
-    expect(chooseAccountServers(servers)).toEqual({ ok: false, error: missing })
+    expect(choosePrimaryServers(servers)).toEqual({ ok: false, error: missing })
   })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Authentication, DomainConfig } from '../../src/core/model'
 import { renderAutoconfig } from '../../src/protocols/autoconfig/render'
 import { validateAutoconfig } from '../support/autoconfig-validator'
-import { aDavServer, aDomainConfig, aServer } from '../support/build'
+import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount } from '../support/build'
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -22,7 +22,7 @@ interface ServerNode {
 }
 
 function parse(config: DomainConfig, loginName: string | null = null) {
-  const document = renderAutoconfig(config, loginName ? { loginName, displayName: null } : null)
+  const document = renderAutoconfig(anAccount(config, loginName ? { loginName, displayName: null } : null))
   const root = parser.parse(document).clientConfig
   return {
     document,
@@ -200,8 +200,18 @@ describe('renderAutoconfig', () => {
     expect(validateAutoconfig(document)).toEqual([])
   })
 
+  // docs/clients.md §5.12: Autoconfig keeps templates; the document holds nobody's address and may
+  // be shared by every user of the domain.
+  it('keeps placeholders in DAV URLs and usernames even when the request named a user', () => {
+    const config = aDomainConfig({ davServers: [aDavServer({ url: 'https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/' })] })
+    const who = { localPart: 'jane', domain: 'example.net', address: 'jane@example.net' }
+    const document = renderAutoconfig(aUserAccount(config, who))
+    expect(document).toContain('<serverURL>https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/</serverURL>')
+    expect(document).not.toContain('jane')
+  })
+
   it('renders the same bytes for the same input', () => {
     const config = aDomainConfig({ davServers: [aDavServer()] })
-    expect(renderAutoconfig(config, null)).toBe(renderAutoconfig(config, null))
+    expect(renderAutoconfig(anAccount(config))).toBe(renderAutoconfig(anAccount(config)))
   })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseEmailAddress } from '../../src/core/address'
 import type { Authentication, DomainConfig, EmailAddress, SocketType, UserIdentity } from '../../src/core/model'
 import { renderMobileSync, renderPoxSettings, type OutlookSchema } from '../../src/protocols/autodiscover/render'
-import { aDavServer, aDomainConfig, aServer } from '../support/build'
+import { aDavServer, aDomainConfig, aServer, aUserAccount } from '../support/build'
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -24,7 +24,7 @@ const address = (text: string): EmailAddress => {
 const ALICE = address('Alice.Smith@example.net')
 
 function pox(config: DomainConfig, options: { who?: EmailAddress; user?: UserIdentity | null; schema?: OutlookSchema } = {}) {
-  const document = renderPoxSettings(config, options.who ?? ALICE, options.user ?? null, options.schema ?? 'outlook-2006a')
+  const document = renderPoxSettings(aUserAccount(config, options.who ?? ALICE, options.user ?? null), options.schema ?? 'outlook-2006a')
   const root = parser.parse(document).Autodiscover
   return { document, root, response: root.Response, protocols: (root.Response.Account.Protocol ?? []) as ProtocolNode[] }
 }
@@ -202,9 +202,15 @@ describe('renderPoxSettings', () => {
     expect(document).not.toMatch(/<\/?\w+:/)
   })
 
+  // docs/clients.md §2.3: the DAV URL in Server is used literally, so it is expanded for the user.
+  it('expands placeholders in DAV URLs', () => {
+    const { protocols } = pox(aDomainConfig({ davServers: [aDavServer({ url: 'https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/' })] }))
+    expect(protocols.find((p) => p.Type === 'CalDAV')?.Server).toBe('https://dav.example.net/SOGo/dav/Alice.Smith@example.net/Calendar/')
+  })
+
   it('renders the same bytes for the same input', () => {
     const config = aDomainConfig({ davServers: [aDavServer()] })
-    expect(renderPoxSettings(config, ALICE, null, 'outlook-2006a')).toBe(renderPoxSettings(config, ALICE, null, 'outlook-2006a'))
+    expect(renderPoxSettings(aUserAccount(config, ALICE), 'outlook-2006a')).toBe(renderPoxSettings(aUserAccount(config, ALICE), 'outlook-2006a'))
   })
 })
 
@@ -214,7 +220,7 @@ describe('renderMobileSync', () => {
   // §2.8: outer responseschema/2006, inner mobilesync/responseschema/2006; Culture, User,
   // Action/Settings/Server with Type MobileSync and the URL as Url and Name.
   it('writes the mobilesync response of §2.8', () => {
-    const document = renderMobileSync(URL, ALICE, null)
+    const document = renderMobileSync(aUserAccount(aDomainConfig(), ALICE), URL)
     const root = parser.parse(document).Autodiscover
     expect(root['@xmlns']).toBe(OUTER_NS)
     expect(root.Response).toEqual({
@@ -226,12 +232,12 @@ describe('renderMobileSync', () => {
   })
 
   it('uses the directory common name as DisplayName', () => {
-    const root = parser.parse(renderMobileSync(URL, ALICE, { loginName: 'asmith', displayName: 'Alice Smith' })).Autodiscover
+    const root = parser.parse(renderMobileSync(aUserAccount(aDomainConfig(), ALICE, { loginName: 'asmith', displayName: 'Alice Smith' }), URL)).Autodiscover
     expect(root.Response.User).toEqual({ DisplayName: 'Alice Smith', EMailAddress: 'Alice.Smith@example.net' })
   })
 
   it('escapes the URL and the address', () => {
-    const document = renderMobileSync('https://eas.example.net/sync?a=1&b=<2>', address('t&j@example.net'), null)
+    const document = renderMobileSync(aUserAccount(aDomainConfig(), address('t&j@example.net')), 'https://eas.example.net/sync?a=1&b=<2>')
     expect(document).toContain('<Url>https://eas.example.net/sync?a=1&amp;b=&lt;2&gt;</Url>')
     expect(document).toContain('<EMailAddress>t&amp;j@example.net</EMailAddress>')
   })

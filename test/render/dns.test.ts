@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { renderDnsRecords, renderZoneFile, type DnsRecord } from '../../src/dns/records'
-import { aDavServer, aDomainConfig, aServer } from '../support/build'
+import { aDavServer, aDomainConfig, anAccount, aServer } from '../support/build'
 
 const srv = (records: DnsRecord[], label: string) =>
   records
@@ -8,7 +8,7 @@ const srv = (records: DnsRecord[], label: string) =>
     .map((r) => (r.type === 'SRV' ? `${r.priority} ${r.weight} ${r.port} ${r.target}` : ''))
 
 describe('renderDnsRecords', () => {
-  const full = aDomainConfig({
+  const full = anAccount(aDomainConfig({
     servers: [
       aServer({ type: 'imap', hostname: 'imap.example.net', port: 993, socketType: 'SSL' }),
       aServer({ type: 'imap', hostname: 'imap.example.net', port: 143, socketType: 'STARTTLS', prio: 20 }),
@@ -16,7 +16,7 @@ describe('renderDnsRecords', () => {
       aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, socketType: 'SSL' }),
       aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 587, socketType: 'STARTTLS', prio: 20 }),
     ],
-  })
+  }))
 
   // protocols.md §4.6: the composed example zone, implicit TLS preferred (RFC 8314).
   it('publishes the RFC 6186/8314 labels in preference order', () => {
@@ -33,7 +33,7 @@ describe('renderDnsRecords', () => {
   it('marks services the domain does not offer with a "." target', () => {
     const records = renderDnsRecords(full, 'mailconf.provider.example')
     expect(srv(records, '_pop3')).toEqual(['0 0 0 .'])
-    const imapOnly = renderDnsRecords(aDomainConfig({ servers: [aServer()] }), 'svc.example')
+    const imapOnly = renderDnsRecords(anAccount(aDomainConfig({ servers: [aServer()] })), 'svc.example')
     for (const label of ['_imap', '_pop3s', '_pop3', '_submissions', '_submission']) {
       expect(srv(imapOnly, label)).toEqual(['0 0 0 .'])
     }
@@ -52,7 +52,7 @@ describe('renderDnsRecords', () => {
   // §0 item 5 spirit: a plain server is not advertised next to an encrypted one.
   it('leaves out plain-text servers of a protocol that has an encrypted one', () => {
     const records = renderDnsRecords(
-      aDomainConfig({ servers: [aServer(), aServer({ port: 143, socketType: 'plain' })] }),
+      anAccount(aDomainConfig({ servers: [aServer(), aServer({ port: 143, socketType: 'plain' })] })),
       'svc.example',
     )
     expect(srv(records, '_imap')).toEqual(['0 0 0 .'])
@@ -61,7 +61,7 @@ describe('renderDnsRecords', () => {
   // §1.5: Thunderbird finds CalDAV/CardDAV through RFC 6764 SRV + TXT path.
   it('adds RFC 6764 records for DAV servers', () => {
     const records = renderDnsRecords(
-      aDomainConfig({ davServers: [aDavServer(), aDavServer({ type: 'carddav', url: 'http://dav.example.net:8080/card/', port: 8080, useSsl: false })] }),
+      anAccount(aDomainConfig({ davServers: [aDavServer(), aDavServer({ type: 'carddav', url: 'http://dav.example.net:8080/card/', port: 8080, useSsl: false })] })),
       'svc.example',
     )
     expect(srv(records, '_caldavs')).toEqual(['0 1 443 dav.example.net.'])

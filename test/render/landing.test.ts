@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { DomainConfig, EmailAddress, UserIdentity } from '../../src/core/model'
-import { chooseAccountServers } from '../../src/core/account-servers'
 import { renderLanding, SELF_CONFIGURING_CLIENTS, type LandingOutcome } from '../../src/protocols/landing/render'
-import { aDavServer, aDomainConfig, aServer } from '../support/build'
+import { aDavServer, aDomainConfig, aServer, aUserAccount } from '../support/build'
 
 const WHO: EmailAddress = { localPart: 'alice', domain: 'example.net', address: 'alice@example.net' }
 
 function settings(config: DomainConfig = aDomainConfig(), user: UserIdentity | null = null, who = WHO): LandingOutcome {
-  const servers = chooseAccountServers(config.servers)
-  if (!servers.ok) throw new Error('test config lacks servers')
-  return { kind: 'settings', config, who, user, servers: servers.value }
+  const account = aUserAccount(config, who, user)
+  if (!account.primary.ok) throw new Error('test config lacks servers')
+  return { kind: 'settings', account, servers: account.primary.value }
 }
 
 const page = (outcome: LandingOutcome, passwordsEnabled = false, typed = { address: 'alice@example.net', name: '' }) =>

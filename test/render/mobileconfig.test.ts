@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { DomainConfig, EmailAddress, MailServer, UserIdentity } from '../../src/core/model'
 import { deriveProfileIds } from '../../src/protocols/apple/ids'
-import { chooseAccountServers } from '../../src/core/account-servers'
 import { renderMobileconfig } from '../../src/protocols/apple/render'
-import { aDavServer, aDomainConfig, aServer } from '../support/build'
+import { aDavServer, aDomainConfig, aServer, aUserAccount } from '../support/build'
 import { validateMobileconfig } from '../support/mobileconfig-validator'
 import { parsePlist, type PlistDict } from '../support/plist'
 
@@ -18,10 +17,10 @@ interface Options {
 }
 
 async function render({ config = aDomainConfig(), who = ALICE, user = null, name = null, password = null }: Options = {}) {
-  const chosen = chooseAccountServers(config.servers)
-  if (!chosen.ok) throw new Error(`test config lacks an ${chosen.error} server`)
+  const account = aUserAccount(config, who, user, name)
+  if (!account.primary.ok) throw new Error(`test config lacks an ${account.primary.error} server`)
   const ids = await deriveProfileIds(who, config.davServers)
-  const document = renderMobileconfig({ config, who, user, ids, servers: chosen.value, name, password })
+  const document = renderMobileconfig({ account, servers: account.primary.value, ids, password })
   const profile = parsePlist(document) as PlistDict
   const payloads = profile.PayloadContent as PlistDict[]
   const mail = payloads.find((p) => p.PayloadType === 'com.apple.mail.managed') as PlistDict
@@ -183,6 +182,13 @@ describe('renderMobileconfig', () => {
     expect(payloads[2]).toMatchObject({ CardDAVHostName: 'contacts.example.net', CardDAVPort: 80, CardDAVUseSSL: false, CardDAVUsername: 'alice@example.net' })
     // The password goes into the mail payload only (DAV logins may differ).
     expect(JSON.stringify((await render({ config, password: 'pw' })).payloads.slice(1))).not.toContain('pw')
+  })
+
+  // docs/clients.md §3.4: the device uses PrincipalURL literally; automx2's SOGo sample needs expanding.
+  it('expands placeholders in the DAV principal URL', async () => {
+    const config = aDomainConfig({ davServers: [aDavServer({ url: 'https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/personal/' })] })
+    const { payloads } = await render({ config })
+    expect(payloads[1]).toMatchObject({ CalDAVHostName: 'dav.example.net', CalDAVPrincipalURL: 'https://dav.example.net/SOGo/dav/alice@example.net/Calendar/personal/' })
   })
 
   it('uses the directory login for DAV too', async () => {

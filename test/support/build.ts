@@ -1,5 +1,6 @@
 /** Small builders for renderer tests: a sensible default with overrides. */
-import type { DavServer, DomainConfig, MailServer } from '../../src/core/model'
+import { toAccount, type ResolvedAccount, type UserAccount } from '../../src/core/account'
+import type { DavServer, DomainConfig, EmailAddress, MailServer, UserIdentity } from '../../src/core/model'
 
 export function aServer(overrides: Partial<MailServer> = {}): MailServer {
   return {
@@ -39,4 +40,14 @@ export function aDomainConfig(overrides: Partial<DomainConfig> = {}): DomainConf
     activeSyncUrl: null,
     ...overrides,
   }
+}
+
+/** The account a request without an address resolves to (Autoconfig by host name, DNS). */
+export function anAccount(config: DomainConfig = aDomainConfig(), identity: UserIdentity | null = null): ResolvedAccount {
+  return toAccount({ config, who: null, identity })
+}
+
+/** The account of a request naming `who`, as core/resolve.ts builds it. */
+export function aUserAccount(config: DomainConfig, who: EmailAddress, identity: UserIdentity | null = null, typedName: string | null = null): UserAccount {
+  return toAccount({ config, who, identity, typedName })
 }

@@ -5,7 +5,7 @@
  * does add one). Derived from the lowercased address and each payload's role; no secret involved,
  * because the identifiers only need to be stable and unique, not unguessable.
  */
-import type { DavServer, EmailAddress } from '../../core/model'
+import type { DavType, EmailAddress } from '../../core/model'
 
 /** The identity of one payload: its reverse-DNS PayloadIdentifier and its PayloadUUID. */
 export interface PayloadId {
@@ -17,7 +17,7 @@ export interface ProfileIds {
   /** The top-level Configuration payload. Its identifier decides replace-vs-add (§3.5). */
   readonly profile: PayloadId
   readonly mail: PayloadId
-  /** One per DAV server, in the order of `DomainConfig.davServers`. */
+  /** One per DAV server, in the domain's DAV order. */
   readonly dav: readonly PayloadId[]
 }
 
@@ -55,8 +55,8 @@ export function reverseDomain(domain: string): string {
  * The roles of the payloads of a profile: `mail`, and `caldav.0`, `carddav.0`, `caldav.1`, … numbered
  * per type in the domain's DAV order (stable, and unique even if two DAV servers share a URL).
  */
-export function davRoles(davServers: readonly DavServer[]): string[] {
-  const seen: Record<DavServer['type'], number> = { caldav: 0, carddav: 0 }
+export function davRoles(davServers: readonly { readonly type: DavType }[]): string[] {
+  const seen: Record<DavType, number> = { caldav: 0, carddav: 0 }
   return davServers.map((d) => `${d.type}.${seen[d.type]++}`)
 }
 
@@ -65,7 +65,7 @@ export function davRoles(davServers: readonly DavServer[]): string[] {
  * `<reversed domain>.mailconf.<first 128 bits of SHA-256(lowercased address)>`: an address can hold
  * characters a reverse-DNS string cannot, so it is hashed; payload identifiers append the role.
  */
-export async function deriveProfileIds(who: EmailAddress, davServers: readonly DavServer[]): Promise<ProfileIds> {
+export async function deriveProfileIds(who: EmailAddress, davServers: readonly { readonly type: DavType }[]): Promise<ProfileIds> {
   const account = who.address.toLowerCase()
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(account)))
   const base = `${reverseDomain(who.domain)}.mailconf.${hex(digest).slice(0, 32)}`

@@ -5,20 +5,17 @@
  * Pure: identifiers, the chosen servers and the password (already allowed by the route) come in.
  */
 import { build, type PlistValue } from 'plist'
-import { expandPlaceholders } from '../../core/placeholders'
-import type { Authentication, DavServer, DomainConfig, EmailAddress, MailServer, UserIdentity } from '../../core/model'
+import type { AccountDavServer, AccountServer, UserAccount } from '../../core/account'
+import type { Authentication, DavType } from '../../core/model'
+import type { PrimaryServers } from '../../core/server-choice'
 import type { PayloadId, ProfileIds } from './ids'
-import type { AccountServers } from '../../core/account-servers'
 
 export interface ProfileInput {
-  readonly config: DomainConfig
-  readonly who: EmailAddress
-  /** What the directory (LDAP) knows about the user, if the domain has one. */
-  readonly user: UserIdentity | null
+  /** Usernames and DAV URLs expanded for the user: Apple substitutes no placeholders (§3.4, §5.12). */
+  readonly account: UserAccount
+  /** The account's one incoming and one outgoing server (§3.3). */
+  readonly servers: PrimaryServers<AccountServer>
   readonly ids: ProfileIds
-  readonly servers: AccountServers
-  /** The sender name the user typed, if any. */
-  readonly name: string | null
   /** Only when the operator permits passwords in profiles (the route enforces the opt-in). */
   readonly password: string | null
 }
@@ -38,7 +35,7 @@ const AUTHENTICATION: Record<Authentication, string> = {
 
 const ACCOUNT_TYPE: Record<'imap' | 'pop', string> = { imap: 'EmailTypeIMAP', pop: 'EmailTypePOP' }
 
-const DAV: Record<DavServer['type'], { payloadType: string; prefix: 'CalDAV' | 'CardDAV'; label: string }> = {
+const DAV: Record<DavType, { payloadType: string; prefix: 'CalDAV' | 'CardDAV'; label: string }> = {
   caldav: { payloadType: 'com.apple.caldav.account', prefix: 'CalDAV', label: 'calendars' },
   carddav: { payloadType: 'com.apple.carddav.account', prefix: 'CardDAV', label: 'contacts' },
 }
@@ -61,14 +58,14 @@ function payloadHeader(type: string, id: PayloadId, displayName: string): Dict {
   return { PayloadType: type, PayloadVersion: 1, PayloadIdentifier: id.identifier, PayloadUUID: id.uuid, PayloadDisplayName: displayName }
 }
 
-function mailPayload(input: ProfileInput, usernameFor: (template: string) => string | undefined): Dict {
-  const { who, ids, servers, user } = input
+function mailPayload(input: ProfileInput): Dict {
+  const { account, ids, servers } = input
   const { incoming, outgoing } = servers
   // Never trimmed: spaces can be part of a password.
   const password = input.password ? input.password : undefined
   if (incoming.type === 'smtp') throw new Error('bug: an smtp server was chosen as the incoming server')
   const outgoingNeedsPassword = outgoing.authentication !== 'none'
-  const serverKeys = (side: 'Incoming' | 'Outgoing', server: MailServer): Dict => ({
+  const serverKeys = (side: 'Incoming' | 'Outgoing', server: AccountServer): Dict => ({
     [`${side}MailServerHostName`]: server.hostname,
     [`${side}MailServerPortNumber`]: server.port,
     // §3.3 "TLS mapping": Apple has one boolean; true for SSL and STARTTLS alike (automx2 ≥ 2024.2),
@@ -76,15 +73,15 @@ function mailPayload(input: ProfileInput, usernameFor: (template: string) => str
     [`${side}MailServerUseSSL`]: server.socketType !== 'plain',
     [`${side}MailServerAuthentication`]: AUTHENTICATION[server.authentication],
     // An absent username makes Mail prompt for it (§3.3); EmailAuthNone needs none.
-    [`${side}MailServerUsername`]: server.authentication === 'none' ? undefined : usernameFor(server.username),
+    [`${side}MailServerUsername`]: server.authentication === 'none' ? undefined : text(server.username),
   })
   return {
     ...payloadHeader('com.apple.mail.managed', ids.mail, 'Mail'),
     EmailAccountType: ACCOUNT_TYPE[incoming.type],
-    EmailAccountDescription: text(who.address),
-    // Issue #4: the name typed by the user, else the directory's common name; absent → Mail asks.
-    EmailAccountName: text(input.name) ?? text(user?.displayName),
-    EmailAddress: text(who.address),
+    EmailAccountDescription: text(account.who.address),
+    // The name typed by the user, else the directory's common name; absent → Mail asks.
+    EmailAccountName: text(account.displayName),
+    EmailAddress: text(account.who.address),
     ...serverKeys('Incoming', incoming),
     IncomingPassword: password,
     ...serverKeys('Outgoing', outgoing),
@@ -94,10 +91,11 @@ function mailPayload(input: ProfileInput, usernameFor: (template: string) => str
   }
 }
 
-function davPayload(dav: DavServer, id: PayloadId, provider: string, username: string | undefined): Dict {
+function davPayload(dav: AccountDavServer, id: PayloadId, provider: string): Dict {
   const { payloadType, prefix, label } = DAV[dav.type]
   // §3.4: host and port from the URL (a host name, not a URL), the full URL as principal URL
-  // (automx2 does the same; macOS ignores CardDAVPrincipalURL and discovers from the host).
+  // (automx2 does the same; macOS ignores CardDAVPrincipalURL and discovers from the host). The
+  // URL is the expanded one: the device uses it literally.
   const url = new URL(dav.url)
   return {
     ...payloadHeader(payloadType, id, `${provider} ${label}`),
@@ -106,26 +104,21 @@ function davPayload(dav: DavServer, id: PayloadId, provider: string, username: s
     [`${prefix}Port`]: dav.port,
     [`${prefix}UseSSL`]: dav.useSsl,
     [`${prefix}PrincipalURL`]: dav.url,
-    [`${prefix}Username`]: username,
+    [`${prefix}Username`]: text(dav.username),
   }
 }
 
 /** The profile as plist XML. Key order is fixed, so equal input gives byte-identical output. */
 export function renderMobileconfig(input: ProfileInput): string {
-  const { config, who, user, ids } = input
-  if (ids.dav.length !== config.davServers.length) throw new Error('bug: one payload id per DAV server expected')
-  // Placeholders are expanded here: Apple clients do not know them (placeholders.ts). A directory
-  // login name wins over the template (issue #4, "usernames from LDAP").
-  const usernameFor = (template: string) => text(user?.loginName) ?? text(expandPlaceholders(template, who))
-  const provider = config.provider.name
+  const { account, ids } = input
+  if (ids.dav.length !== account.davServers.length) throw new Error('bug: one payload id per DAV server expected')
+  const provider = account.provider.name
+  const address = account.who.address
   const profile: Dict = {
-    ...payloadHeader('Configuration', ids.profile, `Mail settings for ${who.address}`),
-    PayloadDescription: `Sets up ${who.address} in Mail${config.davServers.length > 0 ? ', with calendars and contacts' : ''}.`,
+    ...payloadHeader('Configuration', ids.profile, `Mail settings for ${address}`),
+    PayloadDescription: `Sets up ${address} in Mail${account.davServers.length > 0 ? ', with calendars and contacts' : ''}.`,
     PayloadOrganization: text(provider),
-    PayloadContent: [
-      mailPayload(input, usernameFor),
-      ...config.davServers.map((dav, i) => davPayload(dav, ids.dav[i] as PayloadId, provider, usernameFor(dav.username))),
-    ],
+    PayloadContent: [mailPayload(input), ...account.davServers.map((dav, i) => davPayload(dav, ids.dav[i] as PayloadId, provider))],
   }
   return `${build(sanitise(profile) ?? {})}\n`
 }

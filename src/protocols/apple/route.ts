@@ -3,23 +3,21 @@
  * /email.mobileconfig (protocols.md §3.1). POST takes the same fields as a form, so that the
  * landing page never puts a password into a URL or an access log.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { readRawQueryParam } from '../../core/address'
 import type { AppEnv } from '../../app/env'
-import { createLogger } from '../../app/log'
-import { resolveAccount } from '../../core/resolve'
-import { deriveProfileIds } from './ids'
-import { FIELD, parseProfileFields, passwordsPermitted, type RawProfileFields } from './request'
-import { chooseAccountServers } from '../../core/account-servers'
-import { renderMobileconfig } from './render'
+import { failAsText, protocolRouter } from '../../app/failures'
 import { isLoopbackHost, requestHost, requestIsHttps } from '../../app/request-facts'
+import { resolveForRequest } from '../../app/resolve'
+import { readRawQueryParam } from '../../core/address'
+import { deriveProfileIds } from './ids'
+import { renderMobileconfig } from './render'
+import { FIELD, parseProfileFields, passwordsPermitted, type RawProfileFields } from './request'
 import { profileSigner } from './sign'
-import { RETRY_AFTER } from '../../app/failures'
 
-export const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig'] as const
+const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig'] as const
 // §3.1: one content type for signed and unsigned profiles; signed ones are raw DER.
-export const PROFILE_CONTENT_TYPE = 'application/x-apple-aspen-config'
+const PROFILE_CONTENT_TYPE = 'application/x-apple-aspen-config'
 const FORM_TYPE = 'application/x-www-form-urlencoded'
 const FORM_LIMIT = 16 * 1024
 
@@ -36,43 +34,39 @@ function readQuery(c: Context<AppEnv>): RawProfileFields | null {
 }
 
 /** A file name that is safe in a quoted header parameter whatever the domain holds. */
-export function profileFileName(domain: string): string {
+function profileFileName(domain: string): string {
   return `${domain.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\.+/, '') || 'email'}.mobileconfig`
 }
 
+const { router, fail } = protocolRouter((c, failure) => failAsText(c, failure, NO_STORE))
+
 async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   const parsed = parseProfileFields(raw)
-  if (!parsed.ok) return c.text(parsed.error, 400, NO_STORE)
+  if (!parsed.ok) return fail(c, { kind: 'bad-request', message: parsed.error })
   const { who, name } = parsed.value
-  c.set('domain', who.domain)
-  const logger = createLogger(c.env.LOG_LEVEL)
   let password = parsed.value.password
   if (password !== null) {
     if (!passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS)) {
       // automx2's behaviour: ignore it and say so in the log (never the password itself).
-      logger.log('warn', 'password ignored: PERMIT_CLEARTEXT_PASSWORDS is not enabled', { domain: who.domain })
+      c.var.log.log('warn', 'password ignored: PERMIT_CLEARTEXT_PASSWORDS is not enabled', { domain: who.domain })
       password = null
     } else if (!requestIsHttps(c) && !isLoopbackHost(requestHost(c))) {
-      return c.text('a password is only accepted over https; leave it empty or use https', 400, NO_STORE)
+      return fail(c, { kind: 'bad-request', message: 'a password is only accepted over https; leave it empty or use https' })
     }
   }
 
-  const resolved = await resolveAccount(c.var.lookup, who.domain, who)
-  if (resolved.kind === 'unknown-domain') return c.text(`no mail configuration for ${who.domain}`, 404, NO_STORE)
-  if (resolved.kind === 'directory-unavailable') {
-    return c.text('the user directory is unavailable; try again shortly', 503, { ...NO_STORE, ...RETRY_AFTER })
-  }
-  const servers = chooseAccountServers(resolved.config.servers)
-  if (!servers.ok) return c.text(`${who.domain} has no ${servers.error} mail server configured`, 404, NO_STORE)
+  const account = await resolveForRequest(c, { domain: who.domain, who, typedName: name })
+  if (!account) return fail(c, { kind: 'unknown-domain', domain: who.domain })
+  if (!account.primary.ok) return c.text(`${who.domain} has no ${account.primary.error} mail server configured`, 404, NO_STORE)
 
   const setup = await profileSigner(c.env)
   if (setup.kind === 'broken') {
     // Never fall back to an unsigned profile: the operator asked for signatures.
-    logger.log('error', 'mobileconfig signing is misconfigured', { reason: setup.reason })
+    c.var.log.log('error', 'mobileconfig signing is misconfigured', { reason: setup.reason })
     return c.text('the profile cannot be signed: the signing certificate is misconfigured (see the server log)', 500, NO_STORE)
   }
-  const ids = await deriveProfileIds(who, resolved.config.davServers)
-  const profile = renderMobileconfig({ config: resolved.config, who, user: resolved.user, ids, servers: servers.value, name, password })
+  const ids = await deriveProfileIds(who, account.davServers)
+  const profile = renderMobileconfig({ account, servers: account.primary.value, ids, password })
   const body = setup.kind === 'ready' ? await setup.signer.sign(new TextEncoder().encode(profile), new Date()) : profile
   return c.body(body, 200, {
     ...NO_STORE,
@@ -82,11 +76,11 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   })
 }
 
-export const mobileconfig = new Hono<AppEnv>()
+export const mobileconfig = router
 for (const path of PATHS) {
   mobileconfig.get(path, (c) => {
     const raw = readQuery(c)
-    if (raw === null) return c.text('the query is not valid percent-encoded UTF-8', 400, NO_STORE)
+    if (raw === null) return fail(c, { kind: 'bad-request', message: 'the query is not valid percent-encoded UTF-8' })
     return serveProfile(c, raw)
   })
   mobileconfig.post(

@@ -1,18 +1,18 @@
 /**
  * Mozilla Autoconfig `config-v1.1.xml`. Spec: the 1.1 format and draft-ietf-mailmaint-autoconfig;
- * the client rules it follows are protocols.md §0 and §1.4–1.8 (Thunderbird, Thunderbird for
- * Android/K-9, FairEmail, Evolution).
+ * the client rules it follows are docs/clients.md §1.3–1.9 (Thunderbird, Thunderbird for Android,
+ * FairEmail, Evolution, Delta Chat, KDE). Maps a resolved account; chooses nothing itself.
  */
-import type { Authentication, DavServer, DomainConfig, MailServer, ServerType, UserIdentity } from '../../core/model'
-import { preferEncrypted } from '../../core/server-choice'
+import type { AccountDavServer, AccountServer, ResolvedAccount } from '../../core/account'
+import type { Authentication, ServerType } from '../../core/model'
 import { xml, xmlDocument, type XmlFragment } from '../../markup/xml'
 
 const SERVER_TYPE: Record<ServerType, string> = { imap: 'imap', pop: 'pop3', smtp: 'smtp' }
 
 /**
- * Modern names first (§1.4 table: Thunderbird for Android ignores the deprecated `plain`/`secure`).
+ * Modern names first (§1.4: Thunderbird for Android ignores the deprecated `plain`/`secure`).
  * Quirk(Thunderbird): OAuth2 is only accepted for hosts it knows, so a password fallback always
- * follows it (§0 item 7, §5 "OAuth2").
+ * follows it (§5.11).
  */
 const AUTHENTICATION: Record<Authentication, readonly string[]> = {
   plain: ['password-cleartext'],
@@ -22,12 +22,14 @@ const AUTHENTICATION: Record<Authentication, readonly string[]> = {
   none: ['none'],
 }
 
-function serverElement(element: 'incomingServer' | 'outgoingServer', server: MailServer, username: string): XmlFragment {
+function serverElement(element: 'incomingServer' | 'outgoingServer', server: AccountServer): XmlFragment {
+  // Usernames stay templates: Autoconfig clients substitute the placeholders themselves (§1.4),
+  // and a directory's login name, when there is one, is already in the template.
   const fields = xml`
       <hostname>${server.hostname}</hostname>
       <port>${server.port}</port>
       <socketType>${server.socketType}</socketType>
-      <username>${username}</username>${AUTHENTICATION[server.authentication].map(
+      <username>${server.usernameTemplate}</username>${AUTHENTICATION[server.authentication].map(
         (value) => xml`
       <authentication>${value}</authentication>`,
       )}`
@@ -40,11 +42,11 @@ function serverElement(element: 'incomingServer' | 'outgoingServer', server: Mai
     </outgoingServer>`
 }
 
-function renderDavServer(dav: DavServer, username: string): XmlFragment {
+function davElement(dav: AccountDavServer): XmlFragment {
   const fields = xml`
-    <username>${username}</username>
+    <username>${dav.usernameTemplate}</username>
     <authentication>http-basic</authentication>
-    <serverURL>${dav.url}</serverURL>`
+    <serverURL>${dav.urlTemplate}</serverURL>`
   return dav.type === 'caldav'
     ? xml`
   <calendar type="caldav">${fields}
@@ -54,28 +56,22 @@ function renderDavServer(dav: DavServer, username: string): XmlFragment {
   </addressBook>`
 }
 
-/**
- * `user` carries what a directory lookup found (LDAP); without it usernames stay placeholders for
- * the client to expand (§1.4 "Placeholders").
- */
-export function renderAutoconfig(config: DomainConfig, user: UserIdentity | null): string {
-  const usernameFor = (template: string) => user?.loginName ?? template
-  const servers = preferEncrypted(config.servers)
-  const incoming = servers.filter((s) => s.type !== 'smtp')
-  const outgoing = servers.filter((s) => s.type === 'smtp')
-  const { provider } = config
+export function renderAutoconfig(account: ResolvedAccount): string {
+  const incoming = account.servers.filter((s) => s.type !== 'smtp')
+  const outgoing = account.servers.filter((s) => s.type === 'smtp')
+  const { provider } = account
   // §1.5: emailProvider@id must be a host name; the provider's first domain always is one.
-  const providerId = provider.domains[0] ?? config.domain
+  const providerId = provider.domains[0] ?? account.domain
   const root = xml`<clientConfig version="1.1">
   <emailProvider id="${providerId}">${provider.domains.map(
     (name) => xml`
     <domain>${name}</domain>`,
   )}
     <displayName>${provider.name}</displayName>
-    <displayShortName>${provider.shortName}</displayShortName>${incoming.map((s) =>
-      serverElement('incomingServer', s, usernameFor(s.username)),
-    )}${outgoing.map((s) => serverElement('outgoingServer', s, usernameFor(s.username)))}
-  </emailProvider>${config.davServers.map((d) => renderDavServer(d, usernameFor(d.username)))}
+    <displayShortName>${provider.shortName}</displayShortName>${incoming.map((s) => serverElement('incomingServer', s))}${outgoing.map((s) =>
+      serverElement('outgoingServer', s),
+    )}
+  </emailProvider>${account.davServers.map(davElement)}
 </clientConfig>`
   return xmlDocument(root)
 }

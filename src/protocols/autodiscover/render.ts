@@ -1,13 +1,13 @@
 /**
- * Microsoft Autodiscover success documents: the Outlook POX response (schema 2006/2006a; protocols.md
- * §2.3, §2.11, MS-OXDSCLI) and the ActiveSync mobilesync response (§2.8, MS-ASCMD 2.2.1.1).
- * Unlike Autoconfig, clients do not expand placeholders here, so usernames are expanded for `who`.
+ * Microsoft Autodiscover success documents: the Outlook POX response (schema 2006/2006a;
+ * docs/clients.md §2.3, MS-OXDSCLI) and the ActiveSync mobilesync response (§2.8, MS-ASCMD
+ * 2.2.1.1). These clients substitute no placeholders, so every value comes from the resolved
+ * account already expanded for the user (§5.12).
  */
-import { AUTODISCOVER_RESPONSE_NS, RESPONSE_SCHEMA_NS } from './namespaces'
-import type { Authentication, DavServer, DavType, DomainConfig, EmailAddress, MailServer, ServerType, SocketType, UserIdentity } from '../../core/model'
-import { expandPlaceholders } from '../../core/placeholders'
-import { preferEncrypted } from '../../core/server-choice'
+import type { AccountDavServer, AccountServer, UserAccount } from '../../core/account'
+import type { Authentication, DavType, ServerType, SocketType } from '../../core/model'
 import { xml, xmlDocument, type XmlFragment } from '../../markup/xml'
+import { AUTODISCOVER_RESPONSE_NS, RESPONSE_SCHEMA_NS } from './namespaces'
 
 type OnOff = 'on' | 'off'
 
@@ -34,7 +34,7 @@ const AUTH_REQUIRED: Record<Authentication, OnOff> = { plain: 'on', secure: 'on'
 
 export type OutlookSchema = 'outlook-2006' | 'outlook-2006a'
 
-function mailProtocol(server: MailServer, loginName: string): XmlFragment {
+function mailProtocol(server: AccountServer): XmlFragment {
   const authRequired = AUTH_REQUIRED[server.authentication]
   // SMTP reuses the incoming credentials (UsePOPAuth) unless it needs none; never SMTP-after-POP.
   const smtpOnly =
@@ -48,7 +48,7 @@ function mailProtocol(server: MailServer, loginName: string): XmlFragment {
         <Type>${PROTOCOL_TYPE[server.type]}</Type>
         <Server>${server.hostname}</Server>
         <Port>${server.port}</Port>
-        <LoginName>${loginName}</LoginName>
+        <LoginName>${server.username}</LoginName>
         <DomainRequired>off</DomainRequired>
         <SPA>off</SPA>
         <SSL>${SSL[server.socketType]}</SSL>
@@ -57,13 +57,14 @@ function mailProtocol(server: MailServer, loginName: string): XmlFragment {
       </Protocol>`
 }
 
-function davProtocol(dav: DavServer, loginName: string): XmlFragment {
+function davProtocol(dav: AccountDavServer): XmlFragment {
+  // Quirk(eM Client, Outlook): the URL in Server is used as it stands, so it is the expanded one (§2.3).
   return xml`
       <Protocol>
         <Type>${DAV_PROTOCOL_TYPE[dav.type]}</Type>
         <Server>${dav.url}</Server>
         <Port>${dav.port}</Port>
-        <LoginName>${loginName}</LoginName>
+        <LoginName>${dav.username}</LoginName>
         <DomainRequired>${dav.domainRequired ? 'on' : 'off'}</DomainRequired>
         <SPA>off</SPA>
         <SSL>${dav.useSsl ? 'on' : 'off'}</SSL>
@@ -71,25 +72,22 @@ function davProtocol(dav: DavServer, loginName: string): XmlFragment {
       </Protocol>`
 }
 
-/** DisplayName: the directory's common name when there is one, else the address (§2.11). */
-const displayNameOf = (who: EmailAddress, user: UserIdentity | null) => user?.displayName ?? who.address
+/** DisplayName: the account's display name (the directory's common name), else the address (§2.3). */
+const displayNameOf = (account: UserAccount) => account.displayName ?? account.who.address
 
 /**
- * One `Protocol` per server, in the stored priority order; plain-text entries are left out when the
- * same protocol has an encrypted one (the Autoconfig rule, render/servers.ts), so every format
- * steers clients to the same servers.
+ * One `Protocol` per offered server, preferred first, as every format offers them. LoginName is
+ * never empty (Thunderbird drops such an entry, §2.6): templates never expand to ''.
  */
-export function renderPoxSettings(config: DomainConfig, who: EmailAddress, user: UserIdentity | null, schema: OutlookSchema): string {
-  // LoginName must not be empty (Thunderbird drops the entry, §2.3): templates never expand to ''.
-  const loginFor = (template: string) => user?.loginName ?? expandPlaceholders(template, who)
+export function renderPoxSettings(account: UserAccount, schema: OutlookSchema): string {
   const root = xml`<Autodiscover xmlns="${AUTODISCOVER_RESPONSE_NS}">
   <Response xmlns="${RESPONSE_SCHEMA_NS[schema]}">
     <User>
-      <DisplayName>${displayNameOf(who, user)}</DisplayName>
+      <DisplayName>${displayNameOf(account)}</DisplayName>
     </User>
     <Account>
       <AccountType>email</AccountType>
-      <Action>settings</Action>${preferEncrypted(config.servers).map((s) => mailProtocol(s, loginFor(s.username)))}${config.davServers.map((d) => davProtocol(d, loginFor(d.username)))}
+      <Action>settings</Action>${account.servers.map(mailProtocol)}${account.davServers.map(davProtocol)}
     </Account>
   </Response>
 </Autodiscover>`
@@ -103,13 +101,13 @@ const CULTURE = 'en:us'
  * The mobilesync answer: one MobileSync server whose Url and Name are both the ActiveSync URL
  * (MS-ASCMD Name: the URL for MobileSync; §2.8).
  */
-export function renderMobileSync(activeSyncUrl: string, who: EmailAddress, user: UserIdentity | null): string {
+export function renderMobileSync(account: UserAccount, activeSyncUrl: string): string {
   const root = xml`<Autodiscover xmlns="${AUTODISCOVER_RESPONSE_NS}">
   <Response xmlns="${RESPONSE_SCHEMA_NS.mobilesync}">
     <Culture>${CULTURE}</Culture>
     <User>
-      <DisplayName>${displayNameOf(who, user)}</DisplayName>
-      <EMailAddress>${who.address}</EMailAddress>
+      <DisplayName>${displayNameOf(account)}</DisplayName>
+      <EMailAddress>${account.who.address}</EMailAddress>
     </User>
     <Action>
       <Settings>

@@ -1,69 +1,61 @@
 /**
  * Microsoft Autodiscover POX (Outlook, eM Client, Thunderbird's Exchange path) and ActiveSync
  * mobilesync (iOS/Android Exchange accounts) on one URL: POST /autodiscover/autodiscover.xml in
- * any letter case, and /autodiscover.xml (protocols.md §2.1–2.8).
+ * any letter case, and /autodiscover.xml (docs/clients.md §2.1–2.8).
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../core/address'
-import { parseAutodiscoverRequest } from './request'
+import { describeFailure, protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
 import type { AppEnv } from '../../app/env'
-import { resolveAccount } from '../../core/resolve'
-import { renderMobileSync, renderPoxSettings } from './render'
-import {
-  ERROR_MEANING,
-  formatErrorTime,
-  renderAutodiscoverError,
-  serverIdFor,
-  type AutodiscoverErrorCode,
-} from './error-document'
-import { requestHost, requestIsHttps } from '../../app/request-facts'
+import { requestHostname, requestIsHttps } from '../../app/request-facts'
+import { resolveForRequest } from '../../app/resolve'
+import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../core/address'
 import { anyCasePath } from './any-case-path'
-import { DATABASE_UNAVAILABLE, onDatabaseUnavailable, RETRY_AFTER } from '../../app/failures'
+import { ERROR_MEANING, formatErrorTime, renderAutodiscoverError, serverIdFor, type AutodiscoverErrorCode } from './error-document'
+import { renderMobileSync, renderPoxSettings } from './render'
+import { parseAutodiscoverRequest } from './request'
 
-export const POX_PATHS = ['/autodiscover/autodiscover.xml', '/autodiscover.xml']
+const POX_PATHS = ['/autodiscover/autodiscover.xml', '/autodiscover.xml']
 export const POX_BODY_LIMIT = 64 * 1024
 
-// §2.3: 200 with a text/xml type. Answers are per user (expanded login names): never cached (§5).
+// §2.3: 200 with a text/xml type. Answers are per user (expanded login names): never cached (§5.6).
 const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8', 'Cache-Control': 'no-store' }
 
-const hostName = (c: Context<AppEnv>) => requestHost(c).replace(/:\d+$/, '')
-
 /** §2.5: an error is a document sent with HTTP 200, stamped with the time and this server's Id. */
-function errorDocument(
-  c: Context<AppEnv>,
-  code: AutodiscoverErrorCode,
-  message: string = ERROR_MEANING[code],
-  status: 200 | 503 = 200,
-) {
-  const stamp = { time: formatErrorTime(new Date()), id: serverIdFor(hostName(c)) }
-  const headers = status === 503 ? { ...XML_HEADERS, ...RETRY_AFTER } : XML_HEADERS
-  return c.body(renderAutodiscoverError(code, message, stamp), status, headers)
+function errorDocument(c: Context<AppEnv>, code: AutodiscoverErrorCode, message: string = ERROR_MEANING[code], status: 200 | 503 = 200) {
+  const stamp = { time: formatErrorTime(new Date()), id: serverIdFor(requestHostname(c)) }
+  return c.body(renderAutodiscoverError(code, message, stamp), status, status === 503 ? { ...XML_HEADERS, ...RETRY_AFTER } : XML_HEADERS)
 }
 
-// Credentials: clients send Basic auth with the real password here (§5 "Credentials in requests").
-// It is never required, never read, and neither it nor the body is ever logged.
+/**
+ * §2.5: 600 for what cannot be read, 500 for an address nobody here serves (README "Unknown
+ * domains"); an outage is 603, with HTTP 503 so that proxies and monitors see it too.
+ */
+const ERROR_CODE: Record<Failure['kind'], AutodiscoverErrorCode> = { 'bad-request': 600, 'unknown-domain': 500, unavailable: 603 }
+
+const { router, fail } = protocolRouter((c, failure) =>
+  errorDocument(c, ERROR_CODE[failure.kind], describeFailure(failure), failure.kind === 'unavailable' ? 503 : 200),
+)
+
+// Credentials: clients send Basic auth with the real password here (§5.7). It is never required,
+// never read, and neither it nor the body is ever logged.
 async function servePost(c: Context<AppEnv>) {
   const request = parseAutodiscoverRequest(await c.req.text())
-  if (!request.ok) return errorDocument(c, request.error.kind === 'invalid' ? 600 : 601, request.error.message)
-  const who = parseEmailAddress(request.value.emailAddress)
-  if (!who.ok) return errorDocument(c, 600, `EMailAddress: ${ADDRESS_ERROR_MESSAGES[who.error]}`)
-  const { domain } = who.value
-  c.set('domain', domain)
-  const resolved = await resolveAccount(c.var.lookup, domain, who.value)
-  // §2.5 recommendation: 500 for an address nobody here serves (README "Unknown domains").
-  if (resolved.kind === 'unknown-domain') return errorDocument(c, 500, `no mail configuration for ${domain}`)
-  if (resolved.kind === 'directory-unavailable') {
-    return errorDocument(c, 603, 'the user directory is unavailable; try again shortly', 503)
+  if (!request.ok) {
+    if (request.error.kind === 'unsupported-schema') return errorDocument(c, 601, request.error.message)
+    return fail(c, { kind: 'bad-request', message: request.error.message })
   }
-  const { config, user } = resolved
+  const who = parseEmailAddress(request.value.emailAddress)
+  if (!who.ok) return fail(c, { kind: 'bad-request', message: `EMailAddress: ${ADDRESS_ERROR_MESSAGES[who.error]}` })
+  const account = await resolveForRequest(c, { domain: who.value.domain, who: who.value })
+  if (!account) return fail(c, { kind: 'unknown-domain', domain: who.value.domain })
   if (request.value.schema === 'mobilesync') {
     // §2.8: without an EAS server, 601; never a MobileSync URL that does not exist.
-    if (config.activeSyncUrl === null) return errorDocument(c, 601, `ActiveSync is not offered for ${domain}`)
-    return c.body(renderMobileSync(config.activeSyncUrl, who.value, user), 200, XML_HEADERS)
+    if (account.activeSyncUrl === null) return errorDocument(c, 601, `ActiveSync is not offered for ${account.domain}`)
+    return c.body(renderMobileSync(account, account.activeSyncUrl), 200, XML_HEADERS)
   }
-  if (config.servers.length === 0 && config.davServers.length === 0) return errorDocument(c, 501)
-  return c.body(renderPoxSettings(config, who.value, user, request.value.schema), 200, XML_HEADERS)
+  if (account.servers.length === 0 && account.davServers.length === 0) return errorDocument(c, 501)
+  return c.body(renderPoxSettings(account, request.value.schema), 200, XML_HEADERS)
 }
 
 /**
@@ -71,8 +63,8 @@ async function servePost(c: Context<AppEnv>) {
  * path; over https it gets the 600 document. A GET carries no address, so never settings.
  */
 function serveGet(c: Context<AppEnv>) {
-  if (!requestIsHttps(c)) return c.redirect(`https://${hostName(c)}${new URL(c.req.url).pathname}`, 302)
-  return errorDocument(c, 600, 'Autodiscover requests are POSTed with an EMailAddress; a GET carries none')
+  if (!requestIsHttps(c)) return c.redirect(`https://${requestHostname(c)}${new URL(c.req.url).pathname}`, 302)
+  return fail(c, { kind: 'bad-request', message: 'Autodiscover requests are POSTed with an EMailAddress; a GET carries none' })
 }
 
 const limitBody = bodyLimit({
@@ -80,9 +72,7 @@ const limitBody = bodyLimit({
   onError: (c) => c.text(`the request body is larger than ${POX_BODY_LIMIT} bytes`, 413),
 })
 
-export const autodiscover = new Hono<AppEnv>()
-// Outlook reads an outage only from the error document: ErrorCode 603 as for the directory.
-autodiscover.onError(onDatabaseUnavailable((c) => errorDocument(c, 603, DATABASE_UNAVAILABLE, 503)))
+export const autodiscover = router
 for (const path of POX_PATHS.map(anyCasePath)) {
   autodiscover.post(path, limitBody, servePost)
   autodiscover.get(path, serveGet)

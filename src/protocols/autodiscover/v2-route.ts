@@ -1,16 +1,16 @@
 /**
- * Autodiscover v2 (JSON; Outlook for Mac, Microsoft 365 Apps; protocols.md §2.9):
- * GET /autodiscover/autodiscover.json?Email=…&Protocol=… and
+ * Autodiscover v2 (JSON; Outlook for Mac, Microsoft 365 Apps, Microsoft's AutoDetect; docs/clients.md
+ * §2.9): GET /autodiscover/autodiscover.json?Email=…&Protocol=… and
  * GET /autodiscover/autodiscover.json/v1.0/<address>?Protocol=…, in any letter case.
  */
-import { Hono, type Context } from 'hono'
-import { ADDRESS_ERROR_MESSAGES, parseEmailAddress, readRawQueryParam } from '../../core/address'
+import type { Context } from 'hono'
+import { describeFailure, protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
 import type { AppEnv } from '../../app/env'
-import { resolveAccount } from '../../core/resolve'
-import { answerAutodiscoverV2, invalidProtocol, parseV2Protocol, v2Error, type V2Answer } from './v2-render'
 import { requestHost } from '../../app/request-facts'
+import { resolveForRequest } from '../../app/resolve'
+import { ADDRESS_ERROR_MESSAGES, parseEmailAddress, readRawQueryParam } from '../../core/address'
 import { anyCasePath } from './any-case-path'
-import { DATABASE_UNAVAILABLE, onDatabaseUnavailable, RETRY_AFTER } from '../../app/failures'
+import { answerAutodiscoverV2, invalidProtocol, parseV2Protocol, type V2Answer } from './v2-render'
 
 const EMAIL_PARAM = 'Email'
 const PROTOCOL_PARAM = 'Protocol'
@@ -21,9 +21,18 @@ const ADDRESS_SEGMENT = 4
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 const respond = (c: Context<AppEnv>, answer: V2Answer) => c.json(answer.body, answer.status, NO_STORE)
-/** The v2 error shape for a 503 (directory or database down). */
-const unavailable = (c: Context<AppEnv>, message: string) =>
-  c.json({ ErrorCode: 'ServiceUnavailable', ErrorMessage: message }, 503, { ...NO_STORE, ...RETRY_AFTER })
+
+/** The v2 error body of each failure: Microsoft's codes where it has them. */
+const ERROR: Record<Failure['kind'], { readonly code: string; readonly status: 400 | 404 | 503 }> = {
+  'bad-request': { code: 'InvalidUser', status: 400 },
+  'unknown-domain': { code: 'NotFound', status: 404 },
+  unavailable: { code: 'ServiceUnavailable', status: 503 },
+}
+
+const { router, fail } = protocolRouter((c, failure) => {
+  const { code, status } = ERROR[failure.kind]
+  return c.json({ ErrorCode: code, ErrorMessage: describeFailure(failure) }, status, status === 503 ? { ...NO_STORE, ...RETRY_AFTER } : NO_STORE)
+})
 
 /** The address segment of the original (not case-normalised) path, percent-decoded. */
 function addressFromPath(url: string): string | undefined {
@@ -36,24 +45,18 @@ function addressFromPath(url: string): string | undefined {
 }
 
 async function serveV2(c: Context<AppEnv>, rawAddress: string | null | undefined) {
-  if (rawAddress === undefined) return respond(c, v2Error(400, 'InvalidUser', 'the address is not valid percent-encoded UTF-8'))
+  if (rawAddress === undefined) return fail(c, { kind: 'bad-request', message: 'the address is not valid percent-encoded UTF-8' })
   const who = parseEmailAddress(rawAddress)
-  if (!who.ok) return respond(c, v2Error(400, 'InvalidUser', ADDRESS_ERROR_MESSAGES[who.error]))
+  if (!who.ok) return fail(c, { kind: 'bad-request', message: ADDRESS_ERROR_MESSAGES[who.error] })
   const protocolParam = readRawQueryParam(c.req.url, PROTOCOL_PARAM) ?? null
   const protocol = parseV2Protocol(protocolParam)
   if (protocol === null) return respond(c, invalidProtocol(protocolParam))
-  const { domain } = who.value
-  c.set('domain', domain)
-  // Only the domain matters here (a URL, no user settings), so no directory lookup.
-  const resolved = await resolveAccount(c.var.lookup, domain, null)
-  if (resolved.kind === 'unknown-domain') return respond(c, v2Error(404, 'NotFound', `no mail configuration for ${domain}`))
-  if (resolved.kind === 'directory-unavailable') {
-    return unavailable(c, 'the user directory is unavailable; try again shortly')
-  }
-  return respond(c, answerAutodiscoverV2(protocol, requestHost(c), resolved.config.activeSyncUrl))
+  // Only the domain matters here (an endpoint URL, no user settings), so no directory lookup.
+  const account = await resolveForRequest(c, { domain: who.value.domain, who: null })
+  if (!account) return fail(c, { kind: 'unknown-domain', domain: who.value.domain })
+  return respond(c, answerAutodiscoverV2(protocol, requestHost(c), account.activeSyncUrl))
 }
 
-export const autodiscoverV2 = new Hono<AppEnv>()
-autodiscoverV2.onError(onDatabaseUnavailable((c) => unavailable(c, DATABASE_UNAVAILABLE)))
+export const autodiscoverV2 = router
 autodiscoverV2.get(anyCasePath(QUERY_PATH), (c) => serveV2(c, readRawQueryParam(c.req.url, EMAIL_PARAM)))
 autodiscoverV2.get(anyCasePath(ADDRESS_PATH), (c) => serveV2(c, addressFromPath(c.req.url)))

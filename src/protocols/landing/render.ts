@@ -3,11 +3,11 @@
  * settings, download the Apple profile. Plain HTML built with the escaping `html` template; no
  * script, no external asset; the one inline style block is allowed by its hash (routes/site.ts).
  */
-import type { Authentication, DavServer, DomainConfig, EmailAddress, MailServer, SocketType, UserIdentity } from '../../core/model'
-import { expandPlaceholders } from '../../core/placeholders'
-import { FIELD } from '../apple/request'
-import type { AccountServers } from '../../core/account-servers'
+import type { AccountServer, UserAccount } from '../../core/account'
+import type { Authentication, DavType, ServerType, SocketType } from '../../core/model'
+import type { PrimaryServers } from '../../core/server-choice'
 import { html, HtmlFragment } from '../../markup/html'
+import { FIELD } from '../apple/request'
 
 export const LANDING_STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:42rem;padding:1rem 1.25rem;color:#1b1b1b;background:#fff}
@@ -39,10 +39,10 @@ export type LandingOutcome =
   | { readonly kind: 'error'; readonly message: string }
   | {
       readonly kind: 'settings'
-      readonly config: DomainConfig
-      readonly who: EmailAddress
-      readonly user: UserIdentity | null
-      readonly servers: AccountServers
+      /** Usernames and DAV URLs expanded for the user: people, like Apple, substitute no placeholders. */
+      readonly account: UserAccount
+      /** The pair the Apple profile installs, so what people read matches what it sets up (§3.3). */
+      readonly servers: PrimaryServers<AccountServer>
     }
 
 export interface LandingInput {
@@ -61,15 +61,15 @@ const AUTHENTICATION: Record<Authentication, string> = {
   OAuth2: 'OAuth2 or normal password',
   none: 'None',
 }
-const PROTOCOL: Record<MailServer['type'], string> = { imap: 'IMAP', pop: 'POP3', smtp: 'SMTP' }
-const DAV_LABEL: Record<DavServer['type'], string> = { caldav: 'Calendars (CalDAV)', carddav: 'Contacts (CardDAV)' }
+const PROTOCOL: Record<ServerType, string> = { imap: 'IMAP', pop: 'POP3', smtp: 'SMTP' }
+const DAV_LABEL: Record<DavType, string> = { caldav: 'Calendars (CalDAV)', carddav: 'Contacts (CardDAV)' }
 
 /** `a, b and c` */
 function listed(items: readonly string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
 }
 
-function serverTable(caption: string, server: MailServer, username: string): HtmlFragment {
+function serverTable(caption: string, server: AccountServer): HtmlFragment {
   return html`<table>
 <caption>${caption}</caption>
 <tbody>
@@ -77,16 +77,15 @@ function serverTable(caption: string, server: MailServer, username: string): Htm
 <tr><th scope="row">Server</th><td><code>${server.hostname}</code></td></tr>
 <tr><th scope="row">Port</th><td>${server.port}</td></tr>
 <tr><th scope="row">Security</th><td>${SECURITY[server.socketType]}</td></tr>
-<tr><th scope="row">Username</th><td>${server.authentication === 'none' ? 'none needed' : html`<code>${username}</code>`}</td></tr>
+<tr><th scope="row">Username</th><td>${server.authentication === 'none' ? 'none needed' : html`<code>${server.username}</code>`}</td></tr>
 <tr><th scope="row">Authentication</th><td>${AUTHENTICATION[server.authentication]}</td></tr>
 </tbody>
 </table>`
 }
 
 function settings(input: LandingInput, outcome: Extract<LandingOutcome, { kind: 'settings' }>): HtmlFragment {
-  const { who, user, servers, config } = outcome
-  // The same usernames the profile carries (render/mobileconfig.ts): directory login, else template.
-  const usernameFor = (template: string) => user?.loginName || expandPlaceholders(template, who)
+  const { account, servers } = outcome
+  const { who } = account
   return html`
 <section aria-labelledby="apple">
 <h2 id="apple">iPhone, iPad and Mac</h2>
@@ -108,14 +107,14 @@ on your device instead.</p>`
 </section>
 <section aria-labelledby="manual">
 <h2 id="manual">Settings for other mail apps</h2>
-${serverTable('Incoming mail', servers.incoming, usernameFor(servers.incoming.username))}
-${serverTable('Outgoing mail', servers.outgoing, usernameFor(servers.outgoing.username))}
-${config.davServers.length > 0
+${serverTable('Incoming mail', servers.incoming)}
+${serverTable('Outgoing mail', servers.outgoing)}
+${account.davServers.length > 0
     ? html`<table>
 <caption>Calendars and contacts</caption>
-<tbody>${config.davServers.map(
+<tbody>${account.davServers.map(
         (d) => html`
-<tr><th scope="row">${DAV_LABEL[d.type]}</th><td><code>${d.url}</code><br>Username: <code>${usernameFor(d.username)}</code></td></tr>`,
+<tr><th scope="row">${DAV_LABEL[d.type]}</th><td><code>${d.url}</code><br>Username: <code>${d.username}</code></td></tr>`,
       )}
 </tbody>
 </table>`

@@ -1,15 +1,14 @@
 /**
- * GET /: the landing page (render/landing.ts). With `emailaddress` in the query it looks the
- * domain up and shows that address's settings; the password field, when enabled, lives only in
- * the POST form to /mobileconfig, so a password never travels in this page's URL.
+ * GET /: the landing page (render.ts). With `emailaddress` in the query it resolves the address and
+ * shows its settings; the password field, when enabled, lives only in the POST form to
+ * /mobileconfig, so a password never travels in this page's URL.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import type { AppEnv } from '../../app/env'
-import { resolveAccount } from '../../core/resolve'
+import { protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
+import { resolveForRequest } from '../../app/resolve'
 import { FIELD, parseProfileFields, passwordsPermitted } from '../apple/request'
-import { chooseAccountServers } from '../../core/account-servers'
 import { LANDING_STYLE, renderLanding, type LandingOutcome } from './render'
-import { onDatabaseUnavailable, RETRY_AFTER } from '../../app/failures'
 
 let contentSecurityPolicy: Promise<string> | undefined
 
@@ -25,23 +24,15 @@ function landingCsp(): Promise<string> {
   return contentSecurityPolicy
 }
 
-async function outcomeFor(c: Context<AppEnv>, address: string, name: string): Promise<{ status: 200 | 400 | 404 | 503; outcome: LandingOutcome }> {
-  if (address.trim() === '') return { status: 200, outcome: { kind: 'form' } }
-  const parsed = parseProfileFields({ address, name, password: null })
-  if (!parsed.ok) return { status: 400, outcome: { kind: 'error', message: parsed.error.replace(`${FIELD.address}: `, '') } }
-  const { who } = parsed.value
-  c.set('domain', who.domain)
-  const resolved = await resolveAccount(c.var.lookup, who.domain, who)
-  if (resolved.kind === 'unknown-domain') return { status: 404, outcome: { kind: 'error', message: `There are no settings for ${who.domain} here.` } }
-  if (resolved.kind === 'directory-unavailable') return { status: 503, outcome: { kind: 'error', message: 'The user directory is unavailable; please try again in a minute.' } }
-  const servers = chooseAccountServers(resolved.config.servers)
-  if (!servers.ok) return { status: 404, outcome: { kind: 'error', message: `${who.domain} has no ${servers.error} mail server configured.` } }
-  return { status: 200, outcome: { kind: 'settings', config: resolved.config, who, user: resolved.user, servers: servers.value } }
-}
+type PageStatus = 200 | 400 | 404 | 503
 
-/** The page with its headers; `address` is what the user typed (refilled into the form). */
-async function respondWithPage(c: Context<AppEnv>, address: string, name: string, status: 200 | 400 | 404 | 503, outcome: LandingOutcome) {
-  const page = renderLanding({ address, name, passwordsEnabled: passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS), outcome })
+// The page's own GET form sends standard form encoding (`+` for a space, `%2B` for a plus).
+const typed = (c: Context<AppEnv>, field: string) => new URL(c.req.url).searchParams.get(field) ?? ''
+
+/** The page with its headers, the form refilled with what the user typed. */
+async function respondWithPage(c: Context<AppEnv>, status: PageStatus, outcome: LandingOutcome) {
+  const address = typed(c, FIELD.address)
+  const page = renderLanding({ address, name: typed(c, FIELD.name), passwordsEnabled: passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS), outcome })
   return c.html(page, status, {
     'Content-Security-Policy': await landingCsp(),
     'X-Content-Type-Options': 'nosniff',
@@ -52,16 +43,33 @@ async function respondWithPage(c: Context<AppEnv>, address: string, name: string
   })
 }
 
-// The page's own GET form sends standard form encoding (`+` for a space, `%2B` for a plus).
-const typed = (c: Context<AppEnv>, field: string) => new URL(c.req.url).searchParams.get(field) ?? ''
+/** Failures in words for people rather than for mail clients. */
+function forPeople(failure: Failure): string {
+  switch (failure.kind) {
+    case 'bad-request':
+      return failure.message
+    case 'unknown-domain':
+      return `There are no settings for ${failure.domain} here.`
+    case 'unavailable':
+      return failure.dependency === 'directory'
+        ? 'The user directory is unavailable; please try again in a minute.'
+        : 'The settings cannot be read right now; please try again in a minute.'
+  }
+}
 
-export const site = new Hono<AppEnv>()
-site.onError(onDatabaseUnavailable((c) =>
-  respondWithPage(c, typed(c, FIELD.address), typed(c, FIELD.name), 503, { kind: 'error', message: 'The settings cannot be read right now; please try again in a minute.' }),
-))
+const STATUS: Record<Failure['kind'], PageStatus> = { 'bad-request': 400, 'unknown-domain': 404, unavailable: 503 }
+
+const { router, fail } = protocolRouter((c, failure) => respondWithPage(c, STATUS[failure.kind], { kind: 'error', message: forPeople(failure) }))
+
+export const site = router
 site.get('/', async (c) => {
   const address = typed(c, FIELD.address)
-  const name = typed(c, FIELD.name)
-  const { status, outcome } = await outcomeFor(c, address, name)
-  return respondWithPage(c, address, name, status, outcome)
+  if (address.trim() === '') return respondWithPage(c, 200, { kind: 'form' })
+  const parsed = parseProfileFields({ address, name: typed(c, FIELD.name), password: null })
+  if (!parsed.ok) return fail(c, { kind: 'bad-request', message: parsed.error.replace(`${FIELD.address}: `, '') })
+  const { who, name } = parsed.value
+  const account = await resolveForRequest(c, { domain: who.domain, who, typedName: name })
+  if (!account) return fail(c, { kind: 'unknown-domain', domain: who.domain })
+  if (!account.primary.ok) return respondWithPage(c, 404, { kind: 'error', message: `${who.domain} has no ${account.primary.error} mail server configured.` })
+  return respondWithPage(c, 200, { kind: 'settings', account, servers: account.primary.value })
 })

@@ -1,0 +1,38 @@
+/**
+ * Resolving accounts from inside a request: the database and domain cache of the request, and a
+ * directory client made only when a lookup needs one. Also the one place that records the domain a
+ * request was about, for its log line.
+ */
+import type { Context } from 'hono'
+import type { EmailAddress } from '../core/model'
+import { resolveAccount, type ResolveRequest } from '../core/resolve'
+import { DomainCaches, type DomainCache } from '../db/domain-cache'
+import { createFindUser } from '../directory/client'
+import { parseLdapTimeout, readStringBinding } from '../directory/settings'
+import type { AppEnv } from './env'
+
+// One cache per database per isolate (Workers) or process (Node), shared by every app instance on
+// that database: an admin write served by one of them clears it for all (admin/auth.ts).
+const caches = new DomainCaches()
+
+/** The domain cache of the request's database. */
+export function domainCacheOf(c: Context<AppEnv>): DomainCache {
+  return caches.forDatabase(c.var.db, c.env.CONFIG_CACHE_TTL_SECONDS)
+}
+
+export function resolveForRequest<W extends EmailAddress | null>(c: Context<AppEnv>, request: ResolveRequest<W>) {
+  c.set('domain', request.domain)
+  return resolveAccount(
+    {
+      db: c.var.db,
+      cache: domainCacheOf(c),
+      directory: () =>
+        createFindUser({
+          timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
+          readSecret: (name) => readStringBinding(c.env, name),
+          logger: c.var.log,
+        }),
+    },
+    request,
+  )
+}
