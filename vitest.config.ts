@@ -5,14 +5,14 @@ import { defineConfig } from 'vitest/config'
 const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
 // Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/directory/node-util-shim.js).
 const nodeUtilShim = fileURLToPath(new URL('./src/directory/node-util-shim.js', import.meta.url))
-// `npm run fuzz -- --runs N [--seed S]` (scripts/fuzz.mjs) sets these for test/routes/fuzz.test.ts.
+// `npm run fuzz -- --runs N [--seed S]` (scripts/fuzz.mjs) sets these for test/app/fuzz.test.ts.
 const fuzz = { runs: Number(process.env.FUZZ_RUNS ?? 0) || 0, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : null }
 
 export default defineConfig({
   test: {
     // One slapd (LDAP + LDAPS) and a silent TCP server on 127.0.0.1 for the LDAP tests of both
     // projects: a root globalSetup runs once per run and what it provides reaches every project.
-    globalSetup: ['./test/support/slapd-global-setup.ts'],
+    globalSetup: ['./test/support/node/slapd-global-setup.ts'],
     projects: [
       {
         // Worker tests: run inside workerd with a real local D1 (migrations applied per test file).
@@ -26,7 +26,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
               },
               // miniflare's implementation of the Workers rate-limit binding, under a name the app
-              // does not read: only test/routes/admin-guard.test.ts hands it in as ADMIN_RATE_LIMITER.
+              // does not read: only test/admin/auth.test.ts hands it in as ADMIN_RATE_LIMITER.
               ratelimits: { RATE_LIMITER_UNDER_TEST: { namespace_id: '1001', simple: { limit: 5, period: 60 } } },
             },
           })),
@@ -35,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/node/**'],
+          exclude: ['test/**/*.node.test.ts'],
           setupFiles: ['./test/support/apply-migrations.ts'],
           provide: { fuzz },
         },
@@ -46,7 +46,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/node/**/*.test.ts'],
+          include: ['test/**/*.node.test.ts'],
         },
       },
     ],

@@ -1,6 +1,8 @@
 /**
  * Database tables (Drizzle, SQLite dialect: D1 and libsql). Column names follow automx2's model so
  * its users can move their data; `drizzle-kit generate` turns this file into schema/migrations.
+ * Properties are named exactly like their columns, which are also the field names of the seed
+ * format and the admin API: a row is its own wire form, with no mapping layer in between.
  */
 import { relations, sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
@@ -21,20 +23,20 @@ const inList = (column: string, values: readonly string[]) =>
 export const provider = sqliteTable('provider', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),
-  shortName: text('short_name').notNull(),
+  short_name: text('short_name').notNull(),
 })
 
 export const ldapserver = sqliteTable('ldapserver', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),
   port: integer('port').notNull().default(636),
-  useSsl: integer('use_ssl', { mode: 'boolean' }).notNull().default(true),
-  searchBase: text('search_base').notNull(),
-  searchFilter: text('search_filter').notNull().default('(mail={0})'),
-  attrUid: text('attr_uid').notNull().default('uid'),
-  attrCn: text('attr_cn').default('cn'),
-  bindUser: text('bind_user'),
-  bindPassword: text('bind_password'),
+  use_ssl: integer('use_ssl', { mode: 'boolean' }).notNull().default(true),
+  search_base: text('search_base').notNull(),
+  search_filter: text('search_filter').notNull().default('(mail={0})'),
+  attr_uid: text('attr_uid').notNull().default('uid'),
+  attr_cn: text('attr_cn').default('cn'),
+  bind_user: text('bind_user'),
+  bind_password: text('bind_password'),
 })
 
 export const domain = sqliteTable(
@@ -43,13 +45,13 @@ export const domain = sqliteTable(
     id: integer('id').primaryKey(),
     // Lowercase A-label (punycode); the unique index is the lookup index for every request.
     name: text('name').notNull().unique(),
-    providerId: integer('provider_id')
+    provider_id: integer('provider_id')
       .notNull()
       .references(() => provider.id),
-    ldapserverId: integer('ldapserver_id').references(() => ldapserver.id),
+    ldapserver_id: integer('ldapserver_id').references(() => ldapserver.id),
   },
   (t) => [
-    index('domain_provider_idx').on(t.providerId),
+    index('domain_provider_idx').on(t.provider_id),
     check('domain_name_lowercase', sql`${t.name} = lower(${t.name})`),
   ],
 )
@@ -62,8 +64,8 @@ export const server = sqliteTable(
     type: text('type', { enum: SERVER_TYPES }).notNull(),
     name: text('name').notNull(),
     port: integer('port').notNull(),
-    socketType: text('socket_type', { enum: SOCKET_TYPES }).notNull().default('STARTTLS'),
-    userName: text('user_name').notNull().default('%EMAILADDRESS%'),
+    socket_type: text('socket_type', { enum: SOCKET_TYPES }).notNull().default('STARTTLS'),
+    user_name: text('user_name').notNull().default('%EMAILADDRESS%'),
     authentication: text('authentication', { enum: AUTHENTICATIONS }).notNull().default('plain'),
   },
   (t) => [
@@ -77,16 +79,16 @@ export const server = sqliteTable(
 export const serverDomain = sqliteTable(
   'server_domain',
   {
-    serverId: integer('server_id')
+    server_id: integer('server_id')
       .notNull()
       .references(() => server.id, { onDelete: 'cascade' }),
-    domainId: integer('domain_id')
+    domain_id: integer('domain_id')
       .notNull()
       .references(() => domain.id, { onDelete: 'cascade' }),
   },
   (t) => [
-    primaryKey({ columns: [t.serverId, t.domainId] }),
-    index('server_domain_domain_idx').on(t.domainId),
+    primaryKey({ columns: [t.server_id, t.domain_id] }),
+    index('server_domain_domain_idx').on(t.domain_id),
   ],
 )
 
@@ -97,9 +99,9 @@ export const davserver = sqliteTable(
     type: text('type', { enum: DAV_TYPES }).notNull(),
     url: text('url').notNull(),
     port: integer('port').notNull(),
-    useSsl: integer('use_ssl', { mode: 'boolean' }).notNull().default(true),
-    domainRequired: integer('domain_required', { mode: 'boolean' }).notNull().default(false),
-    userName: text('user_name').notNull().default('%EMAILADDRESS%'),
+    use_ssl: integer('use_ssl', { mode: 'boolean' }).notNull().default(true),
+    domain_required: integer('domain_required', { mode: 'boolean' }).notNull().default(false),
+    user_name: text('user_name').notNull().default('%EMAILADDRESS%'),
   },
   (t) => [
     check('davserver_type', inList('type', DAV_TYPES)),
@@ -110,16 +112,16 @@ export const davserver = sqliteTable(
 export const davserverDomain = sqliteTable(
   'davserver_domain',
   {
-    davserverId: integer('davserver_id')
+    davserver_id: integer('davserver_id')
       .notNull()
       .references(() => davserver.id, { onDelete: 'cascade' }),
-    domainId: integer('domain_id')
+    domain_id: integer('domain_id')
       .notNull()
       .references(() => domain.id, { onDelete: 'cascade' }),
   },
   (t) => [
-    primaryKey({ columns: [t.davserverId, t.domainId] }),
-    index('davserver_domain_domain_idx').on(t.domainId),
+    primaryKey({ columns: [t.davserver_id, t.domain_id] }),
+    index('davserver_domain_domain_idx').on(t.domain_id),
   ],
 )
 
@@ -133,7 +135,7 @@ export const activesync = sqliteTable(
   'activesync',
   {
     id: integer('id').primaryKey(),
-    domainId: integer('domain_id')
+    domain_id: integer('domain_id')
       .notNull()
       .unique()
       .references(() => domain.id, { onDelete: 'cascade' }),
@@ -147,23 +149,23 @@ export const providerRelations = relations(provider, ({ many }) => ({
 }))
 
 export const domainRelations = relations(domain, ({ one, many }) => ({
-  provider: one(provider, { fields: [domain.providerId], references: [provider.id] }),
-  ldapserver: one(ldapserver, { fields: [domain.ldapserverId], references: [ldapserver.id] }),
+  provider: one(provider, { fields: [domain.provider_id], references: [provider.id] }),
+  ldapserver: one(ldapserver, { fields: [domain.ldapserver_id], references: [ldapserver.id] }),
   serverLinks: many(serverDomain),
   davserverLinks: many(davserverDomain),
   activesync: one(activesync),
 }))
 
 export const activesyncRelations = relations(activesync, ({ one }) => ({
-  domain: one(domain, { fields: [activesync.domainId], references: [domain.id] }),
+  domain: one(domain, { fields: [activesync.domain_id], references: [domain.id] }),
 }))
 
 export const serverDomainRelations = relations(serverDomain, ({ one }) => ({
-  server: one(server, { fields: [serverDomain.serverId], references: [server.id] }),
-  domain: one(domain, { fields: [serverDomain.domainId], references: [domain.id] }),
+  server: one(server, { fields: [serverDomain.server_id], references: [server.id] }),
+  domain: one(domain, { fields: [serverDomain.domain_id], references: [domain.id] }),
 }))
 
 export const davserverDomainRelations = relations(davserverDomain, ({ one }) => ({
-  davserver: one(davserver, { fields: [davserverDomain.davserverId], references: [davserver.id] }),
-  domain: one(domain, { fields: [davserverDomain.domainId], references: [domain.id] }),
+  davserver: one(davserver, { fields: [davserverDomain.davserver_id], references: [davserver.id] }),
+  domain: one(domain, { fields: [davserverDomain.domain_id], references: [domain.id] }),
 }))

@@ -6,8 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { getPlatformProxy } from 'wrangler'
 import { createD1Db } from '../src/db/client'
-import { countProviders, writeSeed } from '../src/seed/write'
-import { parseSeed } from '../src/seed/format'
+import { describeLoad, loadIntoEmpty } from '../src/seed/write'
 import sample from '../seed/sample.json'
 
 const port = process.env.PORT ?? '8787'
@@ -25,13 +24,9 @@ function run(args: string[]): void {
 async function seedIfEmpty(): Promise<void> {
   const { env, dispose } = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml', persist: true })
   try {
-    const db = createD1Db(env.DB)
-    if ((await countProviders(db)) > 0) return
-    const plan = parseSeed(sample)
-    if (!plan.ok) throw new Error(`seed/sample.json is invalid: ${JSON.stringify(plan.error)}`)
-    const written = await writeSeed(db, plan.value)
-    if (!written.ok) throw new Error('could not load seed/sample.json: conflict')
-    console.log(`mailconf: loaded seed/sample.json (${written.value.domains} domains) into the empty local database`)
+    const loaded = describeLoad(await loadIntoEmpty(createD1Db(env.DB), sample))
+    if (!loaded.ok) throw new Error(`seed/sample.json: ${loaded.error}`)
+    console.log(`mailconf: seed/sample.json: ${loaded.value}`)
   } finally {
     await dispose()
   }

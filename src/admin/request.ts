@@ -1,61 +1,81 @@
 /**
- * Reading admin requests: JSON bodies validated by the shared schemas (src/resource-schemas.ts),
- * ids and domain keys from the path. Failures come back as ready 400 responses naming the field.
+ * What admin requests carry besides their body: ids and domain keys in the path, true/false
+ * switches in the query, each described for the OpenAPI document and read here, once. Failures come
+ * back as ready 400 answers naming the value; common answers (401, 404, …) are described here too.
  */
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { z } from 'zod'
-import { normaliseDomain } from '../core/address'
-import type { DomainKey } from './resources/domains-store'
+import * as z from 'zod'
 import type { AppEnv } from '../app/env'
+import { normaliseDomain } from '../core/address'
 import { fail, ok, type Result } from '../core/result'
-import { toProblems } from './problems'
+import { named, type Answer, type Parameter } from './operation'
 
 export const ADMIN_BODY_LIMIT = 64 * 1024
 
 export const limitBody = (maxSize: number) =>
   bodyLimit({ maxSize, onError: (c) => c.json({ error: `the body is larger than ${maxSize} bytes` }, 413) })
 
-export async function readJson(c: Context<AppEnv>): Promise<Result<unknown, Response>> {
-  const body = await c.req.text()
-  try {
-    return ok(JSON.parse(body))
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : 'unreadable'
-    return fail(c.json({ error: `the body is not valid JSON: ${reason}` }, 400))
-  }
-}
+export const notFound = (c: Context<AppEnv>, what: string) => c.json({ error: `no ${what}` }, 404)
 
-export async function readBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<Result<z.output<S>, Response>> {
-  const json = await readJson(c)
-  if (!json.ok) return json
-  const parsed = schema.safeParse(json.value)
-  if (parsed.success) return ok(parsed.data)
-  return fail(c.json({ error: 'invalid request body', problems: toProblems(parsed.error) }, 400))
+/** A value the request carries: its description, and how it is read. */
+export interface RequestValue<T> {
+  readonly doc: Parameter
+  read(c: Context<AppEnv>): Result<T, Response>
 }
 
 /** A row id from the path: a positive whole number. */
 export function parseId(text: string): number | null {
-  if (!/^[1-9]\d{0,15}$/.test(text)) return null
-  return Number(text)
+  return /^[1-9]\d{0,15}$/.test(text) ? Number(text) : null
 }
+
+export const idParam = (description: string): RequestValue<number> => ({
+  doc: { name: 'id', in: 'path', required: true, description, schema: { type: 'integer', minimum: 1 } },
+  read(c) {
+    const text = c.req.param('id') ?? ''
+    const id = parseId(text)
+    return id === null ? fail(c.json({ error: `'${text}' is not an id (a positive whole number)` }, 400)) : ok(id)
+  },
+})
+
+export type DomainKey = { readonly id: number } | { readonly name: string }
 
 /** A domain is addressed by id (`/admin/domains/3`) or name (`/admin/domains/example.com`). */
-export function parseDomainKey(text: string): DomainKey | null {
-  const id = parseId(text)
-  if (id !== null) return { id }
-  const name = normaliseDomain(text)
-  return name === null ? null : { name }
-}
-
-export const badId = (c: Context<AppEnv>, text: string) => c.json({ error: `'${text}' is not an id (a positive whole number)` }, 400)
-export const badDomainKey = (c: Context<AppEnv>, text: string) => c.json({ error: `'${text}' is neither a domain id nor a domain name` }, 400)
-export const notFound = (c: Context<AppEnv>, what: string) => c.json({ error: `no ${what}` }, 404)
+export const domainKeyParam = (name: string): RequestValue<DomainKey> => ({
+  doc: { name, in: 'path', required: true, description: 'domain id or domain name', schema: { type: 'string' } },
+  read(c) {
+    const text = c.req.param(name) ?? ''
+    const id = parseId(text)
+    if (id !== null) return ok({ id })
+    const domain = normaliseDomain(text)
+    return domain === null ? fail(c.json({ error: `'${text}' is neither a domain id nor a domain name` }, 400)) : ok({ name: domain })
+  },
+})
 
 /** `?cascade=true` / `?replace=true`; anything but true/false/absent is refused. */
-export function parseFlag(c: Context<AppEnv>, name: string): Result<boolean, Response> {
-  const value = c.req.query(name)
-  if (value === undefined || value === 'false') return ok(false)
-  if (value === 'true') return ok(true)
-  return fail(c.json({ error: `${name} must be true or false` }, 400))
-}
+export const flagQuery = (name: string, description: string): RequestValue<boolean> => ({
+  doc: { name, in: 'query', required: false, description, schema: { type: 'boolean', default: false } },
+  read(c) {
+    const value = c.req.query(name)
+    if (value === undefined || value === 'false') return ok(false)
+    if (value === 'true') return ok(true)
+    return fail(c.json({ error: `${name} must be true or false` }, 400))
+  },
+})
+
+export const ERROR = named(
+  'Error',
+  z.object({
+    error: z.string(),
+    problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+  'output',
+)
+
+export const problem = (description: string): Answer => ({ description, json: ERROR })
+
+/** Every admin operation can answer these. */
+export const COMMON_ANSWERS = {
+  401: problem('missing or wrong admin token'),
+  503: problem('the database is unavailable; retry after the Retry-After seconds'),
+} as const

@@ -1,7 +1,7 @@
 /** The Hono app: a logger, request facts and the database per request, the request log line, the routers, error mapping. */
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { admin } from '../admin/router'
+import { adminApi } from '../admin/api'
 import { ServiceUnavailableError } from '../core/outage'
 import { describeDriverError, type Db } from '../db/client'
 import { pingDatabase } from '../db/domain-query'
@@ -11,7 +11,6 @@ import { autoconfig } from '../protocols/autoconfig/route'
 import { autodiscover } from '../protocols/autodiscover/route'
 import { autodiscoverV2 } from '../protocols/autodiscover/v2-route'
 import { site } from '../protocols/landing/route'
-import { initdb } from '../seed/initdb'
 import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
@@ -83,10 +82,9 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', autoconfig)
   app.route('/', autodiscover)
   app.route('/', autodiscoverV2)
-  app.route('/', initdb)
   app.route('/', mobileconfig)
   app.route('/', site)
-  app.route('/admin', admin)
+  app.route('/', adminApi)
 
   app.notFound((c) => c.text('not found', 404))
   app.onError((error, c) => {

@@ -41,8 +41,8 @@ export const FAILURE_STATUS = { 'bad-request': 400, 'unknown-domain': 404, unava
 
 export type FailureResponder = (c: Context<AppEnv>, failure: Failure) => Response | Promise<Response>
 
-export interface ProtocolRouter {
-  readonly router: Hono<AppEnv>
+export interface ProtocolRouter<R extends Hono<AppEnv>> {
+  readonly router: R
   /** Answers a failure in the protocol's format. */
   readonly fail: FailureResponder
 }
@@ -52,8 +52,9 @@ export interface ProtocolRouter {
  * here (a directory client logs its own, with the stage that failed); any other error goes on to
  * the app's handler, which answers a plain 500.
  */
-export function protocolRouter(respond: FailureResponder): ProtocolRouter {
-  const router = new Hono<AppEnv>()
+export function protocolRouter(respond: FailureResponder): ProtocolRouter<Hono<AppEnv>>
+export function protocolRouter<R extends Hono<AppEnv>>(respond: FailureResponder, router: R): ProtocolRouter<R>
+export function protocolRouter(respond: FailureResponder, router: Hono<AppEnv> = new Hono<AppEnv>()): ProtocolRouter<Hono<AppEnv>> {
   router.onError(async (error, c) => {
     if (!(error instanceof ServiceUnavailableError)) throw error
     return respond(c, outage(c, error))

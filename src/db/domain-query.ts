@@ -6,7 +6,7 @@ import { usingDatabase, type Db } from './client'
 
 const TYPE_ORDER: Record<ServerType, number> = { imap: 0, pop: 1, smtp: 2 }
 
-// Priority first; at equal priority IMAP before POP3 (protocols.md §1.8: Thunderbird makes the
+// Priority first; at equal priority IMAP before POP3 (docs/clients.md §1.9: Thunderbird makes the
 // first valid incoming server the default); then creation order, so output is deterministic.
 const byPreference = (a: MailServer & { id: number }, b: MailServer & { id: number }) =>
   a.prio - b.prio || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.id - b.id
@@ -23,7 +23,7 @@ function domainQuery(db: Db) {
     columns: { name: true },
     with: {
       provider: {
-        columns: { name: true, shortName: true },
+        columns: { name: true, short_name: true },
         with: { domains: { columns: { name: true }, orderBy: (d) => [asc(d.id)] } },
       },
       ldapserver: true,
@@ -48,15 +48,15 @@ function prepareDomainQuery(db: Db): PreparedDomainQuery {
   return prepared
 }
 
-export function toDomainConfig(row: DomainRow): DomainConfig {
+function toDomainConfig(row: DomainRow): DomainConfig {
   const servers = row.serverLinks
     .map(({ server }) => ({
       id: server.id,
       type: server.type,
       hostname: server.name,
       port: server.port,
-      socketType: server.socketType,
-      username: server.userName,
+      socketType: server.socket_type,
+      username: server.user_name,
       authentication: server.authentication,
       prio: server.prio,
     }))
@@ -70,9 +70,9 @@ export function toDomainConfig(row: DomainRow): DomainConfig {
         type: d.type,
         url: d.url,
         port: d.port,
-        useSsl: d.useSsl,
-        domainRequired: d.domainRequired,
-        username: d.userName,
+        useSsl: d.use_ssl,
+        domainRequired: d.domain_required,
+        username: d.user_name,
       }),
     )
   const l = row.ldapserver
@@ -81,20 +81,20 @@ export function toDomainConfig(row: DomainRow): DomainConfig {
         id: l.id,
         host: l.name,
         port: l.port,
-        useSsl: l.useSsl,
-        searchBase: l.searchBase,
-        searchFilter: l.searchFilter,
-        attrUid: l.attrUid,
-        attrCn: l.attrCn,
-        bindUser: l.bindUser,
-        bindPassword: l.bindPassword,
+        useSsl: l.use_ssl,
+        searchBase: l.search_base,
+        searchFilter: l.search_filter,
+        attrUid: l.attr_uid,
+        attrCn: l.attr_cn,
+        bindUser: l.bind_user,
+        bindPassword: l.bind_password,
       }
     : null
   return {
     domain: row.name,
     provider: {
       name: row.provider.name,
-      shortName: row.provider.shortName,
+      shortName: row.provider.short_name,
       domains: row.provider.domains.map((d) => d.name),
     },
     servers,

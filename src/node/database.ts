@@ -1,7 +1,7 @@
 /**
  * The self-hosted server's database: libsql's Node client (an embedded SQLite for `file:` URLs,
  * or a remote libsql/Turso server), migrated at startup with the same drizzle-kit migrations
- * wrangler applies to D1, and optionally loaded with the sample data.
+ * wrangler applies to D1.
  */
 import { createClient, type Client } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql/node'
@@ -10,9 +10,6 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLibsqlDb, type Db } from '../db/client'
-import { countProviders, writeSeed } from '../seed/write'
-import { parseSeed } from '../seed/format'
-import sample from '../../seed/sample.json'
 
 /** `schema/migrations` of the project holding `moduleUrl`: the nearest one in a folder above it. */
 export function findMigrationsFolder(moduleUrl: string): string {
@@ -43,14 +40,4 @@ export function openDatabase(url: string, authToken: string | undefined): { clie
  */
 export async function migrateDatabase(client: Client, migrationsFolder: string): Promise<void> {
   await migrate(drizzle(client), { migrationsFolder })
-}
-
-/** Loads seed/sample.json through the same code as POST /initdb/, only into an empty database. */
-export async function seedSampleIfEmpty(db: Db): Promise<'loaded' | 'not-empty'> {
-  if ((await countProviders(db)) > 0) return 'not-empty'
-  const plan = parseSeed(sample)
-  if (!plan.ok) throw new Error(`seed/sample.json is invalid: ${JSON.stringify(plan.error)}`)
-  const written = await writeSeed(db, plan.value)
-  if (!written.ok) throw new Error('seed/sample.json conflicts with data written meanwhile')
-  return 'loaded'
 }

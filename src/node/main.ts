@@ -5,7 +5,9 @@
  */
 import type { Bindings } from '../app/env'
 import { loggerFor } from '../app/log'
-import { findMigrationsFolder, migrateDatabase, openDatabase, seedSampleIfEmpty } from './database'
+import sample from '../../seed/sample.json'
+import { describeLoad, loadIntoEmpty } from '../seed/write'
+import { findMigrationsFolder, migrateDatabase, openDatabase } from './database'
 import { startServer } from './server'
 import { readSettings, USAGE } from './settings'
 
@@ -32,8 +34,10 @@ const logger = loggerFor(bindings.LOG_LEVEL)
 try {
   const { client, db } = openDatabase(databaseUrl, authToken)
   await migrateDatabase(client, MIGRATIONS_FOLDER)
-  if (seedSample && (await seedSampleIfEmpty(db)) === 'loaded') {
-    logger.log('info', 'loaded seed/sample.json into the empty database')
+  if (seedSample) {
+    const loaded = describeLoad(await loadIntoEmpty(db, sample))
+    if (!loaded.ok) throw new Error(`seed/sample.json: ${loaded.error}`)
+    logger.log('info', `seed/sample.json: ${loaded.value}`)
   }
   if (migrateOnly) {
     logger.log('info', 'database ready', { database: describeDatabase(databaseUrl) })

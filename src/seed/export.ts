@@ -1,34 +1,14 @@
 /**
- * The whole database as a seed document in the multi-provider form (src/seed-format.ts), with
- * every id and every default written out, so that loading it into an empty database (or with
- * `?replace=true`) reproduces the tables row for row.
+ * The whole database as a seed document in the multi-provider form (seed/format.ts), with every id
+ * and every default written out, so that loading it into an empty database (or with `?replace=true`)
+ * reproduces the tables row for row. Rows are their own wire form (schema/schema.ts), so every
+ * column a table has is exported without a list of fields to keep up to date.
  */
 import { asc, eq } from 'drizzle-orm'
 import * as t from '../../schema/schema'
-import type { DavServerView, ServerView } from '../admin/views'
 import { DAV_LINKS, SERVER_LINKS, groupLinks, selectLinks } from '../admin/resources/links'
-import { toLdapServerFields } from '../admin/resources/ldapservers-store'
-import { toDavServerView, toServerView } from '../admin/resources/servers-store'
+import { withoutPassword } from '../admin/resources/ldapservers'
 import { usingDatabase, type Db } from '../db/client'
-
-interface ExportedDomain {
-  id: number
-  name: string
-  ldapserver_id: number | null
-}
-interface ExportedActiveSync {
-  id: number
-  type: 'activesync'
-  url: string
-  domains: string[]
-}
-type ExportedLdapServer = ReturnType<typeof toLdapServerFields> & { bind_password?: string | null }
-export interface ExportDocument {
-  version: 2
-  providers: { id: number; provider: string; short_name: string; domains: ExportedDomain[] }[]
-  servers: (ServerView | DavServerView | ExportedActiveSync)[]
-  ldapservers: ExportedLdapServer[]
-}
 
 export interface ExportOptions {
   /**
@@ -38,7 +18,7 @@ export interface ExportOptions {
   readonly includeSecrets: boolean
 }
 
-export async function exportDatabase(db: Db, options: ExportOptions): Promise<ExportDocument> {
+export async function exportDatabase(db: Db, options: ExportOptions) {
   // One batch: one round trip and one consistent snapshot of every table.
   const [providers, domains, servers, serverLinks, davServers, davLinks, ldapServers, activeSync] = await usingDatabase(() =>
     db.batch([
@@ -52,31 +32,30 @@ export async function exportDatabase(db: Db, options: ExportOptions): Promise<Ex
       db
         .select({ id: t.activesync.id, url: t.activesync.url, domain: t.domain.name })
         .from(t.activesync)
-        .innerJoin(t.domain, eq(t.activesync.domainId, t.domain.id))
+        .innerJoin(t.domain, eq(t.activesync.domain_id, t.domain.id))
         .orderBy(asc(t.activesync.id)),
     ]),
   )
   const serverDomains = groupLinks(serverLinks)
   const davDomains = groupLinks(davLinks)
+  const domainsOf = new Map<number, { id: number; name: string; ldapserver_id: number | null }[]>()
+  for (const { provider_id, ...d } of domains) {
+    const list = domainsOf.get(provider_id)
+    if (list) list.push(d)
+    else domainsOf.set(provider_id, [d])
+  }
   return {
-    version: 2,
-    providers: providers.map((p) => ({
-      id: p.id,
-      provider: p.name,
-      short_name: p.shortName,
-      domains: domains
-        .filter((d) => d.providerId === p.id)
-        .map((d) => ({ id: d.id, name: d.name, ldapserver_id: d.ldapserverId })),
-    })),
+    version: 2 as const,
+    // automx2 calls a provider's name `provider` in a seed document.
+    providers: providers.map(({ name, ...p }) => ({ ...p, provider: name, domains: domainsOf.get(p.id) ?? [] })),
     servers: [
-      ...servers.map((s) => toServerView(s, serverDomains.get(s.id) ?? [])),
-      ...davServers.map((d) => toDavServerView(d, davDomains.get(d.id) ?? [])),
+      ...servers.map((s) => ({ ...s, domains: serverDomains.get(s.id) ?? [] })),
+      ...davServers.map((d) => ({ ...d, domains: davDomains.get(d.id) ?? [] })),
       // One entry per row (a row belongs to one domain), so ids survive the round trip.
-      ...activeSync.map((a): ExportedActiveSync => ({ id: a.id, type: 'activesync', url: a.url, domains: [a.domain] })),
+      ...activeSync.map((a) => ({ id: a.id, type: 'activesync' as const, url: a.url, domains: [a.domain] })),
     ],
-    ldapservers: ldapServers.map((l): ExportedLdapServer => ({
-      ...toLdapServerFields(l),
-      ...(options.includeSecrets ? { bind_password: l.bindPassword } : {}),
-    })),
+    ldapservers: ldapServers.map((l) => (options.includeSecrets ? l : withoutPassword(l).row)),
   }
 }
+
+export type ExportDocument = Awaited<ReturnType<typeof exportDatabase>>

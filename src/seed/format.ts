@@ -1,6 +1,6 @@
 /**
  * automx2's JSON seed format, validated and normalised into rows (field schemas and defaults:
- * src/resource-schemas.ts). Three forms are read:
+ * admin/resources/). Three forms are read:
  * - version 1: one provider, `domains` as plain strings (no `version` key);
  * - version 2: one provider, `domains` as `{name, ldapserver_id?}` (either domain form is accepted);
  * - the multi-provider extension (still `"version": 2`, told apart by a `providers` key): a list of
@@ -12,38 +12,33 @@
  * `GET /admin/export` can write a database out and read it back identically.
  */
 import * as z from 'zod'
-import {
-  activeSyncUrl,
-  davServerShape,
-  domainName,
-  id,
-  ldapServerShape,
-  ldapserverId,
-  mailServerShape,
-  noAnonymousIncoming,
-  providerName,
-  shortName,
-  toDavServerRow,
-  toLdapServerRow,
-  toProviderRow,
-  toServerRow,
-  type DavServerRow,
-  type DomainRow,
-  type LdapServerRow,
-  type ProviderRow,
-  type ServerRow,
-} from '../admin/resources/fields'
-import { fail, ok, type Result } from '../core/result'
+import type { davserver, ldapserver, server as serverTable } from '../../schema/schema'
+import { domainName, httpsUrl, id } from '../admin/fields'
+import { davServerFields, withDavDefaults } from '../admin/resources/davservers'
+import { ldapServerFields, withLdapDefaults } from '../admin/resources/ldapservers'
+import { providerFields, withShortName } from '../admin/resources/providers'
+import { mailServerFields, noAnonymousIncoming, withServerDefaults } from '../admin/resources/servers'
+import { named, type Body } from '../admin/operation'
 import { describeIssue, toProblems, type Problem } from '../admin/problems'
+import { fail, ok, type Result } from '../core/result'
 
 export type SeedProblem = Problem
 
 /** Rows plus the names of the domains they serve. */
 export type Linked<T> = T & { readonly domains: readonly string[] }
 
+type ServerRow = Omit<typeof serverTable.$inferInsert, 'id'> & { readonly id?: number }
+type DavServerRow = Omit<typeof davserver.$inferInsert, 'id'> & { readonly id?: number }
+type LdapServerRow = typeof ldapserver.$inferInsert & { readonly id: number }
+
 export interface ProviderPlan {
-  readonly provider: ProviderRow
-  readonly domains: readonly DomainRow[]
+  readonly provider: { readonly id?: number; readonly name: string; readonly short_name: string }
+  readonly domains: readonly { readonly id?: number; readonly name: string; readonly ldapserver_id: number | null }[]
+}
+
+export interface ActiveSyncRow {
+  readonly id?: number
+  readonly url: string
 }
 
 /** Everything a seed document holds, validated and ready to be written in one batch. */
@@ -56,20 +51,17 @@ export interface SeedPlan {
   readonly activeSync: readonly Linked<ActiveSyncRow>[]
 }
 
-export interface ActiveSyncRow {
-  readonly id?: number
-  readonly url: string
-}
-
 const servedDomains = z.array(domainName, { error: 'must be a list of domain names' }).optional()
+// A server entry is a resource body (admin/resources/) plus an optional id and the domains it serves.
 const seedMailServer = z
-  .strictObject({ id: id.optional(), ...mailServerShape, domains: servedDomains })
+  .strictObject({ id: id.optional(), ...mailServerFields, domains: servedDomains })
   .superRefine(noAnonymousIncoming)
-const seedDavServer = z.strictObject({ id: id.optional(), ...davServerShape, domains: servedDomains })
+  .transform(withServerDefaults)
+const seedDavServer = z.strictObject({ id: id.optional(), ...davServerFields, domains: servedDomains }).transform(withDavDefaults)
 const seedActiveSync = z.strictObject({
   id: id.optional(),
   type: z.literal('activesync'),
-  url: activeSyncUrl,
+  url: httpsUrl,
   domains: servedDomains,
 })
 
@@ -103,12 +95,12 @@ const server = z.unknown().transform((value, ctx) => {
   return parsed.data
 })
 
-const ldapServer = z.strictObject({ id, ...ldapServerShape })
+const ldapServer = z.strictObject({ id, ...ldapServerFields }).transform(withLdapDefaults)
 
 const domain = z.union(
   [
     domainName.transform((name) => ({ name, ldapserver_id: null, id: undefined })),
-    z.strictObject({ id: id.optional(), name: domainName, ldapserver_id: ldapserverId }),
+    z.strictObject({ id: id.optional(), name: domainName, ldapserver_id: id.nullable().default(null) }),
   ],
   { error: 'must be a domain name or an object {"name": …, "ldapserver_id"?: …}' },
 )
@@ -123,17 +115,18 @@ const shared = {
   ldapservers: z.array(ldapServer, { error: 'must be a list of LDAP servers' }).default([]),
 }
 
+// automx2 calls the provider's name `provider` in a seed.
 const providerEntry = z.strictObject({
   id: id.optional(),
-  provider: providerName,
-  short_name: shortName.optional(),
+  provider: providerFields.name,
+  short_name: providerFields.short_name,
   domains,
 })
 
 const singleProviderDocument = z.strictObject({
   version,
-  provider: providerName,
-  short_name: shortName.optional(),
+  provider: providerFields.name,
+  short_name: providerFields.short_name,
   domains,
   ...shared,
 })
@@ -231,28 +224,35 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
   for (const { id: rowId, domains: served, ...s } of doc.servers) {
     const links = { domains: served ?? everyDomain, ...(rowId === undefined ? {} : { id: rowId }) }
     if (s.type === 'activesync') activeSync.push({ url: s.url, ...links })
-    else if ('url' in s) davServers.push({ ...toDavServerRow(s), ...links })
-    else servers.push({ ...toServerRow(s), ...links })
+    else if ('url' in s) davServers.push({ ...s, ...links })
+    else servers.push({ ...s, ...links })
   }
   return ok({
     providers: doc.providers.map((p) => ({
-      provider: { ...toProviderRow(p.provider, p.short_name), ...(p.id === undefined ? {} : { id: p.id }) },
-      domains: p.domains.map((d) => ({ name: d.name, ldapserverId: d.ldapserver_id, ...(d.id === undefined ? {} : { id: d.id }) })),
+      provider: { ...withShortName({ name: p.provider, short_name: p.short_name }), ...(p.id === undefined ? {} : { id: p.id }) },
+      domains: p.domains.map((d) => ({ name: d.name, ldapserver_id: d.ldapserver_id, ...(d.id === undefined ? {} : { id: d.id }) })),
     })),
     servers,
     davServers,
-    ldapServers: doc.ldapservers.map(({ id: ldapId, ...l }) => ({ id: ldapId, ...toLdapServerRow(l) })),
+    ldapServers: doc.ldapservers.map(({ bind_password, ...l }) => ({ ...l, bind_password: bind_password ?? null })),
     activeSync,
   })
 }
 
 /**
- * The document schemas, for the OpenAPI description of POST /admin/import and /initdb/. `servers`
- * items are dispatched on `type` by hand (for messages naming the type), which JSON Schema cannot
- * see, so the two item schemas are given separately.
+ * The body of POST /initdb/ and /admin/import. `servers` items are dispatched on `type` by hand
+ * (for messages naming the type), which JSON Schema cannot see, so the document describes them as
+ * any of the three item schemas.
  */
-export const SEED_DOCUMENT_SCHEMAS = {
-  document: z.union([singleProviderDocument, multiProviderDocument]),
-  server,
-  serverVariants: [seedMailServer, seedDavServer, seedActiveSync],
-} as const
+export const SEED_BODY: Body<SeedPlan> = {
+  described: named('SeedDocument', z.union([singleProviderDocument, multiProviderDocument]), 'input', (context) => {
+    if (context.zodSchema === server) {
+      context.jsonSchema.anyOf = [seedMailServer, seedDavServer, seedActiveSync].map((variant) => {
+        const { $schema: _drop, ...schema } = z.toJSONSchema(variant, { io: 'input' })
+        return schema
+      })
+    }
+  }),
+  parse: parseSeed,
+  invalid: 'invalid seed document',
+}

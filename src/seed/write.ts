@@ -3,14 +3,15 @@
  * transaction: any failure leaves the database exactly as it was (D1 has no interactive
  * transactions, so ids are assigned here rather than read back between statements).
  */
-import { count, sql } from 'drizzle-orm'
+import { count, getTableName, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as t from '../../schema/schema'
-import type { SeedPlan } from './format'
-import { ok, type Result } from '../core/result'
+import { fail, ok, type Result } from '../core/result'
 import { runStatements } from '../db/batch'
 import { usingDatabase, type Db } from '../db/client'
+import { TABLES_IN_DELETE_ORDER } from '../db/tables'
+import { parseSeed, type SeedPlan, type SeedProblem } from './format'
 
 export interface SeedCounts {
   readonly providers: number
@@ -25,16 +26,13 @@ export async function countProviders(db: Db): Promise<number> {
   return row?.n ?? 0
 }
 
-/** True when no table holds a row (link tables cannot without the rows they link). */
+/** True when no table holds a row. */
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
-  const [row] = await usingDatabase(() =>
-    db
-      .select({
-        n: sql<number>`(SELECT count(*) FROM provider) + (SELECT count(*) FROM domain) + (SELECT count(*) FROM server)
-          + (SELECT count(*) FROM davserver) + (SELECT count(*) FROM ldapserver)`,
-      })
-      .from(sql`(SELECT 1)`),
+  const total = sql.join(
+    TABLES_IN_DELETE_ORDER.map((table) => sql`(SELECT count(*) FROM ${sql.identifier(getTableName(table))})`),
+    sql` + `,
   )
+  const [row] = await usingDatabase(() => db.select({ n: sql<number>`${total}` }).from(sql`(SELECT 1)`))
   return (row?.n ?? 0) === 0
 }
 
@@ -63,7 +61,7 @@ async function nextIds(db: Db) {
 const MAX_PARAMETERS = 100
 
 function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: readonly SQLiteInsertValue<T>[]): BatchItem<'sqlite'>[] {
-  const columns = Math.max(1, ...rows.map((r) => Object.keys(r).length))
+  const columns = rows.reduce((most, row) => Math.max(most, Object.keys(row).length), 1)
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns))
   const statements: BatchItem<'sqlite'>[] = []
   for (let i = 0; i < rows.length; i += perStatement) {
@@ -74,7 +72,7 @@ function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: readonly SQLi
 
 /** Hands out ids: an explicit one is kept, the others continue after every id already taken. */
 function idAllocator(firstFree: number, explicit: readonly (number | undefined)[]) {
-  let next = Math.max(firstFree, ...explicit.map((id) => (id ?? 0) + 1))
+  let next = explicit.reduce<number>((highest, id) => Math.max(highest, (id ?? 0) + 1), firstFree)
   return (given: number | undefined) => given ?? next++
 }
 
@@ -85,42 +83,28 @@ export interface WriteOptions {
 
 /**
  * Inserts a whole plan: providers with their domains, servers and DAV servers with their domain
- * links, LDAP servers. A unique-key conflict (an existing domain or id, a concurrent write)
- * rejects the whole batch.
+ * links, LDAP servers, ActiveSync URLs. A unique-key conflict (an existing domain or id, a
+ * concurrent write) rejects the whole batch.
  */
 export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = {}): Promise<Result<SeedCounts, 'conflict'>> {
   const free = options.replace ? { provider: 1, domain: 1, server: 1, davserver: 1, activesync: 1 } : await nextIds(db)
-  const domains = plan.providers.flatMap((p) => p.domains)
   const providerId = idAllocator(free.provider, plan.providers.map((p) => p.provider.id))
-  const domainId = idAllocator(free.domain, domains.map((d) => d.id))
+  const domainId = idAllocator(free.domain, plan.providers.flatMap((p) => p.domains.map((d) => d.id)))
   const serverId = idAllocator(free.server, plan.servers.map((s) => s.id))
   const davId = idAllocator(free.davserver, plan.davServers.map((d) => d.id))
   const activeSyncId = idAllocator(free.activesync, plan.activeSync.map((a) => a.id))
 
-  const domainIds = new Map<string, number>()
-  const providerRows = plan.providers.map(({ provider, domains: own }) => {
+  const providerRows = plan.providers.map(({ provider, domains }) => {
     const id = providerId(provider.id)
-    return { provider: { ...provider, id }, domains: own.map((d) => ({ ...d, id: domainId(d.id), providerId: id })) }
+    return { provider: { ...provider, id }, domains: domains.map((d) => ({ ...d, id: domainId(d.id), provider_id: id })) }
   })
   const domainRows = providerRows.flatMap((p) => p.domains)
-  for (const d of domainRows) domainIds.set(d.name, d.id)
-  const serverRows = plan.servers.map(({ domains: served, ...s }) => ({ row: { ...s, id: serverId(s.id) }, served }))
-  const davRows = plan.davServers.map(({ domains: served, ...d }) => ({ row: { ...d, id: davId(d.id) }, served }))
-  const linksOf = <K extends string>(key: K, rows: { row: { id: number }; served: readonly string[] }[]) =>
-    rows.flatMap(({ row, served }) =>
-      served.flatMap((name) => {
-        const domain = domainIds.get(name)
-        return domain === undefined ? [] : [{ [key]: row.id, domainId: domain } as Record<K, number> & { domainId: number }]
-      }),
-    )
-
-  // One row per served domain; an explicit id comes with exactly one domain (seed-format.ts).
-  const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) =>
-    served.flatMap((name) => {
-      const domain = domainIds.get(name)
-      return domain === undefined ? [] : [{ id: activeSyncId(id), domainId: domain, url }]
-    }),
-  )
+  const domainIds = new Map(domainRows.map((d) => [d.name, d.id]))
+  const servedIds = (served: readonly string[]) => served.flatMap((name) => domainIds.get(name) ?? [])
+  const serverRows = plan.servers.map(({ domains: served, ...s }) => ({ row: { ...s, id: serverId(s.id) }, served: servedIds(served) }))
+  const davRows = plan.davServers.map(({ domains: served, ...d }) => ({ row: { ...d, id: davId(d.id) }, served: servedIds(served) }))
+  // One row per served domain; an explicit id comes with exactly one domain (seed/format.ts).
+  const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) => servedIds(served).map((domain_id) => ({ id: activeSyncId(id), domain_id, url })))
 
   const statements: BatchItem<'sqlite'>[] = [
     ...(options.replace ? purgeStatements(db) : []),
@@ -128,9 +112,9 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
     ...insertRows(db, t.provider, providerRows.map((p) => p.provider)),
     ...insertRows(db, t.domain, domainRows),
     ...insertRows(db, t.server, serverRows.map((s) => s.row)),
-    ...insertRows(db, t.serverDomain, linksOf('serverId', serverRows)),
+    ...insertRows(db, t.serverDomain, serverRows.flatMap(({ row, served }) => served.map((domain_id) => ({ server_id: row.id, domain_id })))),
     ...insertRows(db, t.davserver, davRows.map((d) => d.row)),
-    ...insertRows(db, t.davserverDomain, linksOf('davserverId', davRows)),
+    ...insertRows(db, t.davserverDomain, davRows.flatMap(({ row, served }) => served.map((domain_id) => ({ davserver_id: row.id, domain_id })))),
     ...insertRows(db, t.activesync, activeSyncRows),
   ]
   const written = await runStatements(db, statements)
@@ -147,26 +131,52 @@ function counts(plan: SeedPlan): SeedCounts {
   }
 }
 
-/** Link rows first: on libsql foreign keys are only enforced when switched on, so never rely on them. */
+/** Every table emptied, rows that point at others first: libsql enforces foreign keys only when asked. */
 function purgeStatements(db: Db): BatchItem<'sqlite'>[] {
-  return [
-    db.delete(t.serverDomain),
-    db.delete(t.davserverDomain),
-    db.delete(t.activesync),
-    db.delete(t.domain),
-    db.delete(t.server),
-    db.delete(t.davserver),
-    db.delete(t.provider),
-    db.delete(t.ldapserver),
-  ]
+  return TABLES_IN_DELETE_ORDER.map((table) => db.delete(table))
 }
 
 /** Deletes every row of every table, atomically; returns how many providers and domains went. */
 export async function purgeAll(db: Db): Promise<{ providers: number; domains: number }> {
-  const [providers, domains] = await usingDatabase(() =>
-    Promise.all([db.$count(t.provider), db.$count(t.domain)]),
-  )
-  const [first, ...rest] = purgeStatements(db)
-  if (first) await usingDatabase(() => db.batch([first, ...rest]))
+  const [providers, domains] = await usingDatabase(() => Promise.all([db.$count(t.provider), db.$count(t.domain)]))
+  await runStatements(db, purgeStatements(db))
   return { providers, domains }
+}
+
+export type LoadOutcome =
+  | { readonly kind: 'written'; readonly counts: SeedCounts }
+  | { readonly kind: 'invalid'; readonly problems: readonly SeedProblem[] }
+  | { readonly kind: 'not-empty'; readonly providers: number }
+  | { readonly kind: 'conflict' }
+
+/**
+ * Loads a seed document into a database without providers, as automx2's `/initdb/` does: the one
+ * path for `POST /initdb/`, `GET /initdb/` (the sample) and the sample data of `npm start` and
+ * `npm run serve -- --seed-sample`.
+ */
+export async function loadIntoEmpty(db: Db, document: unknown): Promise<LoadOutcome> {
+  const plan = parseSeed(document)
+  return plan.ok ? loadPlanIntoEmpty(db, plan.value) : { kind: 'invalid', problems: plan.error }
+}
+
+/** The same for a document already validated. */
+export async function loadPlanIntoEmpty(db: Db, plan: SeedPlan): Promise<LoadOutcome> {
+  const providers = await countProviders(db)
+  if (providers > 0) return { kind: 'not-empty', providers }
+  const written = await writeSeed(db, plan)
+  return written.ok ? { kind: 'written', counts: written.value } : { kind: 'conflict' }
+}
+
+/** The outcome as the one-line message a command prints, for the scripts that load the sample. */
+export function describeLoad(outcome: LoadOutcome): Result<string, string> {
+  switch (outcome.kind) {
+    case 'written':
+      return ok(`loaded ${outcome.counts.providers} provider(s) and ${outcome.counts.domains} domain(s)`)
+    case 'not-empty':
+      return ok(`the database already holds ${outcome.providers} provider(s); nothing loaded`)
+    case 'invalid':
+      return fail(`the seed document is invalid: ${JSON.stringify(outcome.problems)}`)
+    case 'conflict':
+      return fail('the seed conflicts with data written meanwhile; nothing was written')
+  }
 }

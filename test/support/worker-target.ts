@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { createD1Db } from '../../src/db/client'
 import worker from '../../src/worker'
-import type { ProtocolTarget, Settings } from '../protocol/target'
+import type { ProtocolTarget, Settings } from './target'
 import { captureConsole } from './capture-console'
 import { resetDatabase } from './worker'
 

@@ -1,7 +1,7 @@
 /** Server ↔ domain links (tables server_domain and davserver_domain), for either kind of server. */
 import { asc, eq, sql } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import * as t from '../../../schema/schema'
+import { davserverDomain, domain, serverDomain } from '../../../schema/schema'
 import type { Db } from '../../db/client'
 
 export interface LinkTable {
@@ -10,22 +10,26 @@ export interface LinkTable {
   readonly domainId: SQLiteColumn
 }
 
-export const SERVER_LINKS: LinkTable = { table: t.serverDomain, owner: t.serverDomain.serverId, domainId: t.serverDomain.domainId }
-export const DAV_LINKS: LinkTable = { table: t.davserverDomain, owner: t.davserverDomain.davserverId, domainId: t.davserverDomain.domainId }
+export const SERVER_LINKS: LinkTable = { table: serverDomain, owner: serverDomain.server_id, domainId: serverDomain.domain_id }
+export const DAV_LINKS: LinkTable = { table: davserverDomain, owner: davserverDomain.davserver_id, domainId: davserverDomain.domain_id }
 
 /** (server id, domain name) pairs, oldest domain first; all servers' or one server's. */
 export function selectLinks(db: Db, links: LinkTable, ownerId?: number) {
   const query = db
-    .select({ owner: sql<number>`${links.owner}`, name: t.domain.name })
+    .select({ owner: sql<number>`${links.owner}`, name: domain.name })
     .from(links.table)
-    .innerJoin(t.domain, eq(links.domainId, t.domain.id))
-    .orderBy(asc(t.domain.id))
+    .innerJoin(domain, eq(links.domainId, domain.id))
+    .orderBy(asc(domain.id))
   return ownerId === undefined ? query : query.where(eq(links.owner, ownerId))
 }
 
 export function groupLinks(rows: readonly { owner: number; name: string }[]): Map<number, string[]> {
   const byOwner = new Map<number, string[]>()
-  for (const { owner, name } of rows) byOwner.set(owner, [...(byOwner.get(owner) ?? []), name])
+  for (const { owner, name } of rows) {
+    const names = byOwner.get(owner)
+    if (names) names.push(name)
+    else byOwner.set(owner, [name])
+  }
   return byOwner
 }
 

@@ -1,47 +1,123 @@
-/** /admin/providers: list, create, read, replace, delete (`?cascade=true` takes its domains along). */
-import { Hono } from 'hono'
-import { createProvider, deleteProvider, findProvider, listProviders, updateProvider } from './providers-store'
-import type { AppEnv } from '../../app/env'
-import { providerBody, toProviderRow } from './fields'
-import { badId, notFound, parseFlag, parseId, readBody } from '../request'
+/**
+ * Providers (table `provider`): list, create, read, replace, delete; deleting one that still has
+ * domains needs `?cascade=true`, which takes its domains and everything hanging off them along.
+ */
+import { asc, eq, inArray } from 'drizzle-orm'
+import { createInsertSchema, createSelectSchema } from 'drizzle-zod'
+import * as z from 'zod'
+import { domain, provider } from '../../../schema/schema'
+import type { Db } from '../../db/client'
+import { runStatements } from '../../db/batch'
+import { usingDatabase } from '../../db/client'
+import { DOMAIN_DEPENDENTS } from '../../db/tables'
+import { text } from '../fields'
+import { adminRouter, arrayOf, declare, deletedOf, named, zodBody } from '../operation'
+import { COMMON_ANSWERS, flagQuery, idParam, notFound, problem } from '../request'
 
-export const adminProviders = new Hono<AppEnv>()
+// Spec(autoconfig draft, displayName/displayShortName): MUST ≤ 60 and ≤ 20 characters.
+export const MAX_PROVIDER_NAME = 60
+export const MAX_SHORT_NAME = 20
 
-adminProviders.get('/', async (c) => c.json(await listProviders(c.var.db)))
+/** automx2's default short name: the first word of the name. */
+const defaultShortName = (name: string) => (name.split(/\s+/)[0] ?? name).slice(0, MAX_SHORT_NAME)
 
-adminProviders.post('/', async (c) => {
-  const body = await readBody(c, providerBody)
-  if (!body.ok) return body.error
-  return c.json(await createProvider(c.var.db, toProviderRow(body.value.name, body.value.short_name)), 201)
+/** A provider as the admin API and the seed format take it; `short_name` defaults from `name`. */
+export const providerFields = {
+  name: text(MAX_PROVIDER_NAME),
+  short_name: text(MAX_SHORT_NAME).optional(),
+}
+export const withShortName = <T extends { name: string; short_name?: string | undefined }>(p: T) => ({ ...p, short_name: p.short_name ?? defaultShortName(p.name) })
+
+const providerInput = createInsertSchema(provider, providerFields).omit({ id: true }).strict().transform(withShortName)
+const PROVIDER_BODY = named('ProviderBody', providerInput, 'input')
+const PROVIDER = named(
+  'Provider',
+  createSelectSchema(provider).extend({ domains: z.array(z.string()).meta({ description: 'names of the domains of this provider, oldest first' }) }),
+  'output',
+)
+type ProviderView = z.output<typeof PROVIDER.schema>
+
+function selectProviders(db: Db, id?: number) {
+  return db.query.provider.findMany({
+    ...(id === undefined ? {} : { where: eq(provider.id, id) }),
+    orderBy: (p) => [asc(p.id)],
+    with: { domains: { columns: { name: true }, orderBy: (d) => [asc(d.id)] } },
+  })
+}
+
+async function listProviders(db: Db, id?: number): Promise<ProviderView[]> {
+  const rows = await usingDatabase(() => selectProviders(db, id))
+  return rows.map((row) => ({ ...row, domains: row.domains.map((d) => d.name) }))
+}
+
+const findProvider = async (db: Db, id: number) => (await listProviders(db, id))[0] ?? null
+
+/**
+ * Without `cascade`, a provider that still has domains is refused (its domains would lose their
+ * configuration). With it, its domains and their dependent rows go too, in the same batch; servers
+ * stay, as they are shared between domains and may serve other providers.
+ */
+async function deleteProvider(db: Db, existing: ProviderView, cascade: boolean): Promise<boolean> {
+  const ownDomains = db.select({ id: domain.id }).from(domain).where(eq(domain.provider_id, existing.id))
+  const cascading = cascade
+    ? [...DOMAIN_DEPENDENTS.map(({ table, column }) => db.delete(table).where(inArray(column, ownDomains))), db.delete(domain).where(eq(domain.provider_id, existing.id))]
+    : []
+  const written = await runStatements(db, [...cascading, db.delete(provider).where(eq(provider.id, existing.id))])
+  // Refused only when a domain was added meanwhile (its foreign key holds the provider).
+  return written.ok
+}
+
+const ID = idParam('provider id')
+const CASCADE = flagQuery('cascade', 'also delete its domains (otherwise 409 while it has any)')
+const TAG = 'providers'
+
+export const providers = adminRouter()
+
+declare(providers, { method: 'get', path: '/', operationId: 'listProviders', summary: 'List providers, oldest first', tag: TAG, answers: { 200: { description: 'every provider', json: arrayOf(PROVIDER) }, ...COMMON_ANSWERS } }, async (c) =>
+  c.json(await listProviders(c.var.db)),
+)
+
+declare(
+  providers,
+  { method: 'post', path: '/', operationId: 'createProvider', summary: 'Create a provider', tag: TAG, body: zodBody(PROVIDER_BODY), answers: { 201: { description: 'created', json: PROVIDER }, 400: problem('invalid body; problems name the fields'), ...COMMON_ANSWERS } },
+  async (c, body) => {
+    const [row] = await usingDatabase(() => c.var.db.insert(provider).values(body).returning())
+    if (!row) throw new Error('INSERT … RETURNING returned no row')
+    return c.json({ ...row, domains: [] }, 201)
+  },
+)
+
+declare(providers, { method: 'get', path: '/{id}', operationId: 'getProvider', summary: 'Read a provider', tag: TAG, parameters: [ID.doc], answers: { 200: { description: 'the provider', json: PROVIDER }, 400: problem('not an id'), 404: problem('no such provider'), ...COMMON_ANSWERS } }, async (c) => {
+  const id = ID.read(c)
+  if (!id.ok) return id.error
+  const found = await findProvider(c.var.db, id.value)
+  return found ? c.json(found) : notFound(c, `provider ${id.value}`)
 })
 
-adminProviders.get('/:id', async (c) => {
-  const id = parseId(c.req.param('id'))
-  if (id === null) return badId(c, c.req.param('id'))
-  const provider = await findProvider(c.var.db, id)
-  return provider ? c.json(provider) : notFound(c, `provider ${id}`)
-})
+declare(
+  providers,
+  { method: 'put', path: '/{id}', operationId: 'replaceProvider', summary: 'Replace a provider (omitted optional fields take their defaults)', tag: TAG, parameters: [ID.doc], body: zodBody(PROVIDER_BODY), answers: { 200: { description: 'replaced', json: PROVIDER }, 400: problem('invalid body or id'), 404: problem('no such provider'), ...COMMON_ANSWERS } },
+  async (c, body) => {
+    const id = ID.read(c)
+    if (!id.ok) return id.error
+    const [row] = await usingDatabase(() => c.var.db.update(provider).set(body).where(eq(provider.id, id.value)).returning({ id: provider.id }))
+    const found = row ? await findProvider(c.var.db, id.value) : null
+    return found ? c.json(found) : notFound(c, `provider ${id.value}`)
+  },
+)
 
-adminProviders.put('/:id', async (c) => {
-  const id = parseId(c.req.param('id'))
-  if (id === null) return badId(c, c.req.param('id'))
-  const body = await readBody(c, providerBody)
-  if (!body.ok) return body.error
-  const provider = await updateProvider(c.var.db, id, toProviderRow(body.value.name, body.value.short_name))
-  return provider ? c.json(provider) : notFound(c, `provider ${id}`)
-})
-
-adminProviders.delete('/:id', async (c) => {
-  const id = parseId(c.req.param('id'))
-  if (id === null) return badId(c, c.req.param('id'))
-  const cascade = parseFlag(c, 'cascade')
-  if (!cascade.ok) return cascade.error
-  const deleted = await deleteProvider(c.var.db, id, cascade.value)
-  if (deleted.ok) return c.json({ deleted: deleted.value })
-  if (deleted.error.kind === 'not-found') return notFound(c, `provider ${id}`)
-  const { domains } = deleted.error
-  return c.json(
-    { error: `provider ${id} still has ${domains.length} domain(s): ${domains.join(', ')}; delete them first or add ?cascade=true`, domains },
-    409,
-  )
-})
+declare(
+  providers,
+  { method: 'delete', path: '/{id}', operationId: 'deleteProvider', summary: 'Delete a provider', tag: TAG, parameters: [ID.doc, CASCADE.doc], answers: { 200: { description: 'deleted', json: deletedOf(PROVIDER) }, 400: problem('not an id, or a bad cascade value'), 404: problem('no such provider'), 409: problem('the provider still has domains'), ...COMMON_ANSWERS } },
+  async (c) => {
+    const id = ID.read(c)
+    if (!id.ok) return id.error
+    const cascade = CASCADE.read(c)
+    if (!cascade.ok) return cascade.error
+    const existing = await findProvider(c.var.db, id.value)
+    if (!existing) return notFound(c, `provider ${id.value}`)
+    const { domains } = existing
+    if ((domains.length === 0 || cascade.value) && (await deleteProvider(c.var.db, existing, cascade.value))) return c.json({ deleted: existing })
+    return c.json({ error: `provider ${id.value} still has ${domains.length} domain(s): ${domains.join(', ')}; delete them first or add ?cascade=true`, domains }, 409)
+  },
+)

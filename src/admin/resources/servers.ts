@@ -1,100 +1,74 @@
 /**
- * /admin/servers (IMAP, POP3, SMTP) and /admin/davservers (CalDAV, CardDAV): list, create, read,
- * replace, delete, and link to or unlink from a domain with
- * `PUT|DELETE /admin/<servers|davservers>/<id>/domains/<domain id or name>` (idempotent).
+ * Mail servers (table `server`: IMAP, POP3, SMTP) under /admin/servers, with automx2's defaults:
+ * port imap 993, pop 995, smtp 465; socket type SSL on 465/993/995, else STARTTLS.
  */
-import { Hono } from 'hono'
-import type { z } from 'zod'
-import { findDomain } from './domains-store'
-import * as store from './servers-store'
-import type { Db } from '../../db/client'
-import type { AppEnv } from '../../app/env'
-import { davServerBody, mailServerBody, toDavServerRow, toServerRow } from './fields'
-import { badDomainKey, badId, notFound, parseDomainKey, parseId, readBody } from '../request'
+import { eq } from 'drizzle-orm'
+import { createInsertSchema } from 'drizzle-zod'
+import * as z from 'zod'
+import { AUTHENTICATIONS, SOCKET_TYPES, server } from '../../../schema/schema'
+import type { Authentication, ServerType } from '../../core/model'
+import { hostname, oneOf, port, username } from '../fields'
+import { linkedServerRoutes } from './linked-servers'
+import { SERVER_LINKS } from './links'
 
-interface ServerResource<S extends z.ZodType, Row, View> {
-  readonly kind: store.ServerKind
-  /** For messages: "server 3", "DAV server 3". */
-  readonly label: string
-  readonly body: S
-  readonly toRow: (body: z.output<S>) => Row
-  readonly list: (db: Db) => Promise<View[]>
-  readonly find: (db: Db, id: number) => Promise<View | null>
-  readonly create: (db: Db, row: Row) => Promise<View>
-  readonly update: (db: Db, id: number, row: Row) => Promise<View | null>
-  readonly remove: (db: Db, id: number) => Promise<boolean>
+const DEFAULT_PORT: Record<ServerType, number> = { imap: 993, pop: 995, smtp: 465 }
+const IMPLICIT_TLS_PORTS = new Set([465, 993, 995])
+
+/** Alternative spellings accepted on input, stored in automx2's spelling. */
+const AUTHENTICATION_ALIASES: Record<string, Authentication> = {
+  'password-cleartext': 'plain',
+  'password-encrypted': 'secure',
 }
 
-function serverRoutes<S extends z.ZodType, Row, View>(r: ServerResource<S, Row, View>): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>()
-  routes.get('/', async (c) => c.json(await r.list(c.var.db)))
-
-  routes.post('/', async (c) => {
-    const body = await readBody(c, r.body)
-    if (!body.ok) return body.error
-    return c.json(await r.create(c.var.db, r.toRow(body.value)), 201)
+const authentication = z
+  .string({ error: 'must be a string' })
+  .meta({ enum: [...AUTHENTICATIONS, ...Object.keys(AUTHENTICATION_ALIASES)], description: "'none' only for smtp" })
+  .transform((value, ctx) => {
+    const known = AUTHENTICATION_ALIASES[value] ?? AUTHENTICATIONS.find((a) => a === value)
+    if (!known) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unsupported authentication '${value}': expected one of ${AUTHENTICATIONS.join(', ')} (each has an Autoconfig, Autodiscover and Apple equivalent)`,
+      })
+      return z.NEVER
+    }
+    return known
   })
+  .default('plain')
 
-  routes.get('/:id', async (c) => {
-    const id = parseId(c.req.param('id'))
-    if (id === null) return badId(c, c.req.param('id'))
-    const server = await r.find(c.var.db, id)
-    return server ? c.json(server) : notFound(c, `${r.label} ${id}`)
-  })
+const MAIL_SERVER_TYPES = ['imap', 'pop', 'pop3', 'smtp'] as const
 
-  routes.put('/:id', async (c) => {
-    const id = parseId(c.req.param('id'))
-    if (id === null) return badId(c, c.req.param('id'))
-    const body = await readBody(c, r.body)
-    if (!body.ok) return body.error
-    const server = await r.update(c.var.db, id, r.toRow(body.value))
-    return server ? c.json(server) : notFound(c, `${r.label} ${id}`)
-  })
+/** A mail server's fields as the admin API and the seed format take them (before defaults). */
+export const mailServerFields = {
+  type: oneOf(MAIL_SERVER_TYPES).transform((t): ServerType => (t === 'pop3' ? 'pop' : t)),
+  name: hostname,
+  port: port.optional(),
+  prio: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(1_000_000).default(10),
+  socket_type: oneOf(SOCKET_TYPES).optional(),
+  user_name: username,
+  authentication,
+}
 
-  routes.delete('/:id', async (c) => {
-    const id = parseId(c.req.param('id'))
-    if (id === null) return badId(c, c.req.param('id'))
-    return (await r.remove(c.var.db, id)) ? c.json({ deleted: { id } }) : notFound(c, `${r.label} ${id}`)
-  })
-
-  for (const [method, linked] of [['put', true], ['delete', false]] as const) {
-    routes[method]('/:id/domains/:domain', async (c) => {
-      const id = parseId(c.req.param('id'))
-      if (id === null) return badId(c, c.req.param('id'))
-      const key = parseDomainKey(c.req.param('domain'))
-      if (key === null) return badDomainKey(c, c.req.param('domain'))
-      const [server, domain] = await Promise.all([r.find(c.var.db, id), findDomain(c.var.db, key)])
-      if (!server) return notFound(c, `${r.label} ${id}`)
-      if (!domain) return notFound(c, `domain ${c.req.param('domain')}`)
-      const written = await store.setLink(c.var.db, r.kind, id, domain.id, linked)
-      // A conflict here means the server or domain was deleted meanwhile.
-      if (!written.ok) return c.json({ error: `${r.label} ${id} or domain ${domain.name} changed meanwhile; try again` }, 409)
-      return c.json(await r.find(c.var.db, id))
-    })
+/** Incoming servers always need credentials; Thunderbird drops an incoming entry with `none` (docs/clients.md §1.5). */
+export function noAnonymousIncoming(s: { type: ServerType; authentication: Authentication }, ctx: z.RefinementCtx): void {
+  if (s.type !== 'smtp' && s.authentication === 'none') {
+    ctx.addIssue({ code: 'custom', path: ['authentication'], message: `'none' is only allowed for smtp servers` })
   }
-  return routes
 }
 
-export const adminServers = serverRoutes({
-  kind: 'server',
-  label: 'server',
-  body: mailServerBody,
-  toRow: toServerRow,
-  list: (db) => store.listServers(db),
-  find: store.findServer,
-  create: store.createServer,
-  update: store.updateServer,
-  remove: store.deleteServer,
-})
+/** automx2's defaults: the port from the type, the socket type from the port. */
+export function withServerDefaults<T extends { type: ServerType; port?: number | undefined; socket_type?: (typeof SOCKET_TYPES)[number] | undefined }>(s: T) {
+  const serverPort = s.port ?? DEFAULT_PORT[s.type]
+  return { ...s, port: serverPort, socket_type: s.socket_type ?? (IMPLICIT_TLS_PORTS.has(serverPort) ? 'SSL' : 'STARTTLS') }
+}
 
-export const adminDavServers = serverRoutes({
-  kind: 'davserver',
-  label: 'DAV server',
-  body: davServerBody,
-  toRow: toDavServerRow,
-  list: (db) => store.listDavServers(db),
-  find: store.findDavServer,
-  create: store.createDavServer,
-  update: store.updateDavServer,
-  remove: store.deleteDavServer,
+export const servers = linkedServerRoutes({
+  table: server,
+  links: SERVER_LINKS,
+  plural: 'servers',
+  label: 'server',
+  noun: 'Server',
+  insert: async (db, body) => (await db.insert(server).values(body).returning())[0],
+  update: async (db, id, body) => (await db.update(server).set(body).where(eq(server.id, id)).returning())[0],
+  input: createInsertSchema(server, mailServerFields).omit({ id: true }).strict().superRefine(noAnonymousIncoming).transform(withServerDefaults),
 })

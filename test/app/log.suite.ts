@@ -1,0 +1,39 @@
+/**
+ * The request log through the whole service, on any storage driver (test/support/target.ts): one
+ * JSON line per request, never a local part, a token or an Authorization header. Run by
+ * test/routes/logging-and-faults.test.ts and test/node/protocol.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import sample from '../../seed/sample.json'
+import { seed, type ProtocolTarget } from '../support/target'
+
+export function describeLogging(target: ProtocolTarget): void {
+  describe(`request log on ${target.name}`, () => {
+    beforeEach(async () => {
+      await target.reset()
+      await seed(target, sample)
+    })
+    afterEach(() => vi.restoreAllMocks())
+
+    it('writes one JSON line with method, path, status, duration and domain, without the local part', async () => {
+      const info = await target.withSettings({ LOG_LEVEL: 'info' })
+      const lines = target.captureLog()
+      const response = await info.fetch('https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=very.private%40example.net')
+      expect(response.status).toBe(200)
+      expect(lines).toHaveLength(1)
+      const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>
+      expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'GET', path: '/mail/config-v1.1.xml', status: 200, domain: 'example.net' })
+      expect(typeof line.duration_ms).toBe('number')
+      expect(lines.join('\n')).not.toContain('very.private')
+    })
+
+    it('never logs the admin token or the Authorization header', async () => {
+      const debug = await target.withSettings({ LOG_LEVEL: 'debug' })
+      const lines = target.captureLog()
+      await debug.fetch('https://x.example/initdb/', { headers: { Authorization: 'Bearer guess-123' } })
+      await debug.fetch('https://x.example/initdb/', { headers: { Authorization: `Bearer ${debug.adminToken}` } })
+      expect(lines.length).toBeGreaterThan(0)
+      expect(lines.join('\n')).not.toMatch(new RegExp(`guess-123|${debug.adminToken}|Bearer`))
+    })
+  })
+}

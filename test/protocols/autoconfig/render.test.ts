@@ -1,0 +1,217 @@
+import { XMLParser } from 'fast-xml-parser'
+import { describe, expect, it } from 'vitest'
+import type { Authentication, DomainConfig } from '../../../src/core/model'
+import { renderAutoconfig } from '../../../src/protocols/autoconfig/render'
+import { validateAutoconfig } from '../../support/autoconfig-validator'
+import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount } from '../../support/build'
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => ['domain', 'incomingServer', 'outgoingServer', 'authentication', 'calendar', 'addressBook'].includes(name),
+})
+
+interface ServerNode {
+  '@type': string
+  hostname: string
+  port: string
+  socketType: string
+  username: string
+  authentication: string[]
+}
+
+function parse(config: DomainConfig, loginName: string | null = null) {
+  const document = renderAutoconfig(anAccount(config, loginName ? { loginName, displayName: null } : null))
+  const root = parser.parse(document).clientConfig
+  return {
+    document,
+    root,
+    provider: root.emailProvider,
+    incoming: (root.emailProvider.incomingServer ?? []) as ServerNode[],
+    outgoing: (root.emailProvider.outgoingServer ?? []) as ServerNode[],
+  }
+}
+
+describe('renderAutoconfig', () => {
+  it('writes the lowest-common-denominator document of protocols.md §1.8', () => {
+    const { document, provider, incoming, outgoing } = parse(aDomainConfig())
+    expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<clientConfig version="1.1">')).toBe(true)
+    expect(provider['@id']).toBe('example.net')
+    expect(provider.domain).toEqual(['example.net', 'example.org'])
+    expect(provider.displayName).toBe('Example Mail')
+    expect(provider.displayShortName).toBe('Example')
+    expect(incoming).toEqual([
+      {
+        '@type': 'imap',
+        hostname: 'imap.example.net',
+        port: '993',
+        socketType: 'SSL',
+        username: '%EMAILADDRESS%',
+        authentication: ['password-cleartext'],
+      },
+    ])
+    expect(outgoing[0]).toMatchObject({ '@type': 'smtp', hostname: 'smtp.example.net', port: '465', socketType: 'SSL' })
+    expect(validateAutoconfig(document)).toEqual([])
+  })
+
+  // §0 item 1: the id must be host-name-like; the provider's first domain is one by construction.
+  it('uses the first provider domain as emailProvider id, whichever domain was asked for', () => {
+    const { provider } = parse(aDomainConfig({ domain: 'example.org' }))
+    expect(provider['@id']).toBe('example.net')
+  })
+
+  // §1.4 authentication table: Thunderbird for Android ignores the deprecated plain/secure names.
+  it.each<[Authentication, string[]]>([
+    ['plain', ['password-cleartext']],
+    ['secure', ['password-encrypted']],
+    ['NTLM', ['NTLM']],
+    // §0 item 7 / §5 "OAuth2": Thunderbird drops OAuth2 for unknown hosts, so a password follows.
+    ['OAuth2', ['OAuth2', 'password-cleartext']],
+  ])('maps authentication %s to %j', (authentication, expected) => {
+    const { incoming, outgoing } = parse(
+      aDomainConfig({
+        servers: [aServer({ authentication }), aServer({ type: 'smtp', port: 465, authentication })],
+      }),
+    )
+    expect(incoming[0]?.authentication).toEqual(expected)
+    expect(outgoing[0]?.authentication).toEqual(expected)
+  })
+
+  it('maps authentication none on smtp to none (Thunderbird accepts it for outgoing servers, §1.4)', () => {
+    const { outgoing } = parse(aDomainConfig({ servers: [aServer(), aServer({ type: 'smtp', authentication: 'none' })] }))
+    expect(outgoing[0]?.authentication).toEqual(['none'])
+  })
+
+  // §1.8: Thunderbird makes the first valid incoming server the default; the data is pre-sorted
+  // by lookup, and the renderer keeps that order.
+  it('keeps server order and writes pop as pop3 after imap', () => {
+    const { incoming, document } = parse(
+      aDomainConfig({
+        servers: [
+          aServer({ hostname: 'imap.example.net' }),
+          aServer({ type: 'pop', hostname: 'pop.example.net', port: 995 }),
+          aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465 }),
+        ],
+      }),
+    )
+    expect(incoming.map((s) => [s['@type'], s.hostname])).toEqual([
+      ['imap', 'imap.example.net'],
+      ['pop3', 'pop.example.net'],
+    ])
+    expect(validateAutoconfig(document)).toEqual([])
+  })
+
+  // §0 item 5: one plain imap/smtp entry makes Thunderbird for Android reject the whole file.
+  it('drops a plain entry of a protocol that also has an encrypted one', () => {
+    const { incoming, outgoing, document } = parse(
+      aDomainConfig({
+        servers: [
+          aServer({ socketType: 'SSL', port: 993 }),
+          aServer({ socketType: 'plain', port: 143 }),
+          aServer({ type: 'smtp', socketType: 'STARTTLS', port: 587 }),
+          aServer({ type: 'smtp', socketType: 'plain', port: 25 }),
+        ],
+      }),
+    )
+    expect(incoming.map((s) => s.socketType)).toEqual(['SSL'])
+    expect(outgoing.map((s) => s.socketType)).toEqual(['STARTTLS'])
+    expect(validateAutoconfig(document)).toEqual([])
+  })
+
+  it('keeps a plain entry when it is the only one of its protocol', () => {
+    const { incoming } = parse(
+      aDomainConfig({
+        servers: [aServer({ type: 'pop', socketType: 'plain', port: 110 }), aServer({ type: 'imap' }), aServer({ type: 'smtp' })],
+      }),
+    )
+    expect(incoming.map((s) => [s['@type'], s.socketType])).toEqual([
+      ['pop3', 'plain'],
+      ['imap', 'SSL'],
+    ])
+  })
+
+  it('keeps STARTTLS entries next to SSL ones', () => {
+    const { outgoing } = parse(
+      aDomainConfig({
+        servers: [aServer(), aServer({ type: 'smtp', port: 465, socketType: 'SSL' }), aServer({ type: 'smtp', port: 587, socketType: 'STARTTLS' })],
+      }),
+    )
+    expect(outgoing.map((s) => [s.port, s.socketType])).toEqual([
+      ['465', 'SSL'],
+      ['587', 'STARTTLS'],
+    ])
+  })
+
+  // §1.4 "Placeholders": the client expands them; FairEmail only knows exact placeholders.
+  it.each(['%EMAILADDRESS%', '%EMAILLOCALPART%', '%EMAILLOCALPART%@corp.example'])('keeps the username template %s as is', (username) => {
+    const { incoming } = parse(aDomainConfig({ servers: [aServer({ username }), aServer({ type: 'smtp', username })] }))
+    expect(incoming[0]?.username).toBe(username)
+  })
+
+  it('puts a login name found in a directory into every server', () => {
+    const { incoming, outgoing, root } = parse(
+      aDomainConfig({ davServers: [aDavServer()] }),
+      'jdoe',
+    )
+    expect(incoming[0]?.username).toBe('jdoe')
+    expect(outgoing[0]?.username).toBe('jdoe')
+    expect(root.calendar[0].username).toBe('jdoe')
+  })
+
+  it('adds CalDAV and CardDAV servers in the 1.1 calendar/addressBook form', () => {
+    const { root, document } = parse(
+      aDomainConfig({
+        davServers: [aDavServer(), aDavServer({ type: 'carddav', url: 'https://dav.example.net/carddav/' })],
+      }),
+    )
+    expect(root.calendar).toEqual([
+      { '@type': 'caldav', username: '%EMAILADDRESS%', authentication: ['http-basic'], serverURL: 'https://dav.example.net/caldav/' },
+    ])
+    expect(root.addressBook).toEqual([
+      { '@type': 'carddav', username: '%EMAILADDRESS%', authentication: ['http-basic'], serverURL: 'https://dav.example.net/carddav/' },
+    ])
+    expect(validateAutoconfig(document)).toEqual([])
+  })
+
+  it('escapes every value that goes into the XML', () => {
+    const { document, provider } = parse(
+      aDomainConfig({
+        provider: { name: 'Bob & <Alice> "Mail"', shortName: "O'Mail", domains: ['example.net'] },
+        servers: [aServer({ username: '%EMAILLOCALPART%&x<y>' }), aServer({ type: 'smtp' })],
+      }),
+    )
+    expect(document).toContain('<displayName>Bob &amp; &lt;Alice&gt; &quot;Mail&quot;</displayName>')
+    expect(provider.displayShortName).toBe("O'Mail")
+    expect(document).not.toContain('<y>')
+  })
+
+  // §5 "Value hygiene": no empty elements, no whitespace around values.
+  it('writes no empty elements and no padded values, whatever the input', () => {
+    const { document } = parse(
+      aDomainConfig({
+        servers: [aServer({ authentication: 'OAuth2' }), aServer({ type: 'pop', port: 995 }), aServer({ type: 'smtp', port: 587, socketType: 'STARTTLS' })],
+        davServers: [aDavServer(), aDavServer({ type: 'carddav' })],
+      }),
+    )
+    expect(document).not.toMatch(/<\w+[^>]*\/>/)
+    expect(document).not.toMatch(/<(\w+)[^>]*>\s*<\/\1>/)
+    expect(document).not.toMatch(/>[ \t]+[^<\s]|[^>\s][ \t]+<\//)
+    expect(validateAutoconfig(document)).toEqual([])
+  })
+
+  // docs/clients.md §5.12: Autoconfig keeps templates; the document holds nobody's address and may
+  // be shared by every user of the domain.
+  it('keeps placeholders in DAV URLs and usernames even when the request named a user', () => {
+    const config = aDomainConfig({ davServers: [aDavServer({ url: 'https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/' })] })
+    const who = { localPart: 'jane', domain: 'example.net', address: 'jane@example.net' }
+    const document = renderAutoconfig(aUserAccount(config, who))
+    expect(document).toContain('<serverURL>https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/</serverURL>')
+    expect(document).not.toContain('jane')
+  })
+
+  it('renders the same bytes for the same input', () => {
+    const config = aDomainConfig({ davServers: [aDavServer()] })
+    expect(renderAutoconfig(anAccount(config))).toBe(renderAutoconfig(anAccount(config)))
+  })
+})

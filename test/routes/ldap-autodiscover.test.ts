@@ -1,4 +1,0 @@
-import { describeLdapAutodiscover } from '../protocol/ldap-autodiscover.suite'
-import { workerTarget } from '../support/worker-target'
-
-describeLdapAutodiscover(workerTarget)

@@ -1,4 +1,0 @@
-import { describeSite } from '../protocol/site.suite'
-import { workerTarget } from '../support/worker-target'
-
-describeSite(workerTarget)

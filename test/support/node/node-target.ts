@@ -1,0 +1,130 @@
+/**
+ * The protocol-suite target on Node: the self-hosted server (src/self-hosted/server.ts, as
+ * src/node.ts starts it) on a random port over a `file:` libsql database in a temporary folder,
+ * reached through real HTTP. Requests arrive the way NGINX forwards them (docs/self-hosting/nginx-mailconf.conf):
+ * to 127.0.0.1, with the client's Host, X-Forwarded-Proto and X-Forwarded-For, and PROXY_COUNT=1.
+ * The servers run in the test's process (their log lines are the test's console output);
+ * withSettings adds one per distinct configuration, on the same database.
+ */
+import type { Client } from '@libsql/client'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { migrateDatabase, openDatabase } from '../../../src/node/database'
+import { startServer, type RunningServer } from '../../../src/node/server'
+import type { ProtocolTarget, Settings } from '../target'
+import { captureConsole } from '../capture-console'
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../schema/migrations', import.meta.url))
+export const NODE_ADMIN_TOKEN = 'node-test-admin-token'
+/** The client address the emulated proxy reports (TEST-NET-3). */
+export const FORWARDED_CLIENT = '203.0.113.9'
+
+export interface NodeTarget extends ProtocolTarget {
+  readonly client: Client
+  readonly serverUrl: string
+  /** Stops every server of this target (withSettings included) and deletes the database. */
+  stop(): Promise<void>
+}
+
+export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarget> {
+  const folder = mkdtempSync(join(tmpdir(), 'mailconf-node-'))
+  const { client, db } = openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
+  await migrateDatabase(client, MIGRATIONS_FOLDER)
+  const servers: RunningServer[] = []
+  // One server per distinct configuration, all on the one database (like several processes
+  // sharing a file, minus the locking: they share the client too).
+  const bySettings = new Map<string, Promise<ProtocolTarget & { readonly serverUrl: string }>>()
+  const base: Settings = { ADMIN_TOKEN: NODE_ADMIN_TOKEN, LOG_LEVEL: 'warn', PROXY_COUNT: '1' }
+
+  const shared = {
+    db,
+    // Through the service's own DELETE /initdb/, so the domain cache (one per database, shared by
+    // every server of this target) is cleared as well.
+    async reset() {
+      const service = await targetFor(base)
+      const response = await service.fetch('/initdb/', { method: 'DELETE', headers: { Authorization: `Bearer ${NODE_ADMIN_TOKEN}` } })
+      if (response.status !== 200) throw new Error(`reset: DELETE /initdb/ answered ${response.status}: ${await response.text()}`)
+    },
+    async query(sql: string, ...args: (string | number)[]) {
+      const result = await client.execute({ sql, args })
+      return result.rows.map((row) => Object.fromEntries(result.columns.map((column, i) => [column, row[i]])))
+    },
+    captureLog: captureConsole,
+  }
+
+  async function serve(own: Settings): Promise<ProtocolTarget & { readonly serverUrl: string }> {
+    const bindings = Object.fromEntries(Object.entries(own).filter((entry): entry is [string, string] => entry[1] !== undefined))
+    const server = await startServer({ host: '127.0.0.1', port: 0, bindings, client, db })
+    servers.push(server)
+    const origin = new URL(server.url)
+    return {
+      ...shared,
+      name: 'libsql file: in Node over HTTP',
+      adminToken: bindings.ADMIN_TOKEN ?? '',
+      serverUrl: server.url,
+      fetch: (url, init) => forward(origin, new URL(url, 'https://autoconfig.example.com'), init),
+      withSettings: (more) => targetFor({ ...own, ...more }),
+    }
+  }
+
+  function targetFor(own: Settings): Promise<ProtocolTarget & { readonly serverUrl: string }> {
+    const key = JSON.stringify(Object.entries(own).sort(([a], [b]) => a.localeCompare(b)))
+    let started = bySettings.get(key)
+    if (started === undefined) bySettings.set(key, (started = serve(own)))
+    return started
+  }
+
+  const main = await targetFor({ ...base, ...settings })
+  return {
+    ...main,
+    client,
+    async stop() {
+      // Nothing is in flight any more; each close also closes the shared client (idempotent).
+      await Promise.all(servers.map((server) => server.close()))
+      rmSync(folder, { recursive: true, force: true })
+    },
+  }
+}
+
+/** One HTTP/1.1 request to the server, carrying what a reverse proxy would pass on. */
+function forward(origin: URL, url: URL, init: RequestInit = {}): Promise<Response> {
+  const body = init.body ?? undefined
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw new Error('the Node target sends string and byte bodies only')
+  }
+  const headers: Record<string, string> = {
+    ...Object.fromEntries(new Headers(init.headers).entries()),
+    host: url.host,
+    'x-forwarded-proto': url.protocol.slice(0, -1),
+    'x-forwarded-for': FORWARDED_CLIENT,
+  }
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body))
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      // One connection per request (agent: false), as separate clients would open.
+      { host: origin.hostname, port: origin.port, method: init.method ?? 'GET', path: url.pathname + url.search, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('error', reject)
+        res.on('end', () => {
+          const responseHeaders = new Headers()
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const item of Array.isArray(value) ? value : [value ?? '']) responseHeaders.append(name, item)
+          }
+          const status = res.statusCode ?? 0
+          const noBody = status === 204 || status === 304 || init.method === 'HEAD'
+          resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: responseHeaders }))
+        })
+      },
+    )
+    req.on('error', reject)
+    // A server may answer before reading the whole body (413) and close: the rest of the upload
+    // then fails with EPIPE on the socket, which is no failure of the request.
+    req.on('socket', (socket) => socket.on('error', reject))
+    req.end(body)
+  })
+}
