@@ -37,7 +37,7 @@ export function describeFailure(failure: Failure): string {
 }
 
 /** The HTTP status a failure gets where the format has no convention of its own. */
-export const FAILURE_STATUS = { 'bad-request': 400, 'unknown-domain': 404, unavailable: 503 } as const
+const FAILURE_STATUS = { 'bad-request': 400, 'unknown-domain': 404, unavailable: 503 } as const
 
 export type FailureResponder = (c: Context<AppEnv>, failure: Failure) => Response | Promise<Response>
 

@@ -1,7 +1,7 @@
 /**
  * Email address and domain parsing for untrusted input (query strings, XML bodies, Host headers).
  * Local parts stay as typed (RFC 5321 §2.4: case-sensitive); domains are lowercased and converted
- * to A-labels, the form stored in the database (protocols.md §5, "Domain case", "IDN / EAI").
+ * to A-labels, the form stored in the database (docs/clients.md §5.1).
  */
 import type { EmailAddress } from './model'
 import { fail, ok, type Result } from './result'
@@ -59,7 +59,7 @@ export function parseEmailAddress(input: string | null | undefined): Result<Emai
 
 /**
  * Reads one query parameter from the raw query string. Unlike URLSearchParams it does not turn
- * `+` into a space: FairEmail sends `user+tag@example.com` unencoded (protocols.md §1.2).
+ * `+` into a space: FairEmail sends `user+tag@example.com` unencoded (docs/clients.md §1.2).
  * Returns null when absent; undefined when present but not valid percent-encoding/UTF-8.
  */
 export function readRawQueryParam(url: string, name: string): string | null | undefined {
@@ -90,8 +90,7 @@ const SERVICE_HOST_PREFIXES = ['autoconfig.', 'autodiscover.']
 
 /**
  * The mail domain a request is for when it names no address: `autoconfig.example.com` and
- * `example.com` (the .well-known URL) both mean example.com (protocols.md §1.1, §5 "Absent
- * emailaddress"). Null for hosts that are not domains (IP addresses, localhost).
+ * `example.com` (the .well-known URL) both mean example.com (docs/clients.md §1.1, §5.3). Null for hosts that are not domains (IP addresses, localhost).
  */
 export function domainFromHost(host: string | null | undefined): string | null {
   if (!host) return null

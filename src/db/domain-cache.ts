@@ -62,8 +62,8 @@ export class DomainCache {
   }
 }
 
-export const DEFAULT_CACHE_TTL_SECONDS = 60
-export const DEFAULT_CACHE_MAX_ENTRIES = 10_000
+const DEFAULT_CACHE_TTL_SECONDS = 60
+const DEFAULT_CACHE_MAX_ENTRIES = 10_000
 
 /** `CONFIG_CACHE_TTL_SECONDS` (0 disables the cache); bad values fall back to the default. */
 export function cacheTtlMs(setting: string | undefined): number {

@@ -11,7 +11,7 @@ import { ConfigurationError } from '../app/config-error'
 import type { Bindings } from '../app/env'
 import { createD1Db, createLibsqlDb, type Db } from './client'
 
-export const NO_DATABASE_MESSAGE =
+const NO_DATABASE_MESSAGE =
   'no database configured: bind a D1 database as DB (wrangler.toml [[d1_databases]]), ' +
   'or set LIBSQL_URL (with the secret LIBSQL_AUTH_TOKEN) for Turso/libsql'
 

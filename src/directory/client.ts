@@ -3,7 +3,7 @@
  * Worker: ldapts over `node:net` / `node:tls` (nodejs_compat). One short-lived connection per
  * lookup: connect → bind → search (at most one entry) → unbind, each step under a timeout.
  *
- * `createFindUser(options)` returns the `FindUser` that resolveAccount (src/lookup.ts) calls:
+ * `createFindUser(options)` returns the `FindUser` that resolveAccount (core/resolve.ts) calls:
  * - resolves to `{ loginName, displayName }` from the first entry's `attr_uid` / `attr_cn`
  *   (a missing or empty attribute is null, so renderers fall back to their placeholders);
  * - resolves to `null` when the search finds no entry (logged at info, without the address);
@@ -33,7 +33,7 @@ export class DirectoryError extends ServiceUnavailableError {
 }
 
 export interface FindUserOptions {
-  /** Milliseconds for the connect and for each operation (bind, search); see ldap-config.ts. */
+  /** Milliseconds for the connect and for each operation (bind, search); see directory/settings.ts. */
   readonly timeoutMs: number
   /** Reads a Worker secret for an `env:NAME` bind password; undefined when unset. */
   readonly readSecret: (name: string) => string | undefined
@@ -56,7 +56,7 @@ function firstValue(entry: Entry, attribute: string | null): string | null {
   return text?.trim() ?? null
 }
 
-export function toUserIdentity(entry: Entry, ldap: LdapServer): UserIdentity {
+function toUserIdentity(entry: Entry, ldap: LdapServer): UserIdentity {
   return { loginName: firstValue(entry, ldap.attrUid), displayName: firstValue(entry, ldap.attrCn) }
 }
 

@@ -5,7 +5,7 @@
  */
 
 /** The placeholder automx2 replaces with the user's address. */
-export const ADDRESS_PLACEHOLDER = '{0}'
+const ADDRESS_PLACEHOLDER = '{0}'
 
 const SPECIAL = /[*()\\\u0000]/g
 const ESCAPES: Record<string, string> = { '*': '\\2a', '(': '\\28', ')': '\\29', '\\': '\\5c', '\u0000': '\\00' }

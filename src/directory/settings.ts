@@ -8,7 +8,7 @@ export const DEFAULT_LDAP_TIMEOUT_MS = 3_000
 const MAX_LDAP_TIMEOUT_MS = 30_000
 
 /** Prefix of a stored bind password that names a Worker secret instead of holding the password. */
-export const SECRET_PREFIX = 'env:'
+const SECRET_PREFIX = 'env:'
 /**
  * Only secrets named LDAP_… can be referenced, so a seed document cannot make the Worker send
  * another secret (ADMIN_TOKEN, signing keys) to a directory host the document chose.

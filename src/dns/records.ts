@@ -2,7 +2,7 @@
  * The DNS records an operator publishes for one mail domain, derived from its servers.
  * Specs: RFC 6186 (SRV for IMAP/POP3/submission), RFC 8314 §5.1 (`_submissions`, implicit TLS
  * preferred), RFC 2782 (priority/weight, `.` = service not offered), RFC 6764 (CalDAV/CardDAV SRV and
- * TXT path); which clients read what is docs/clients.md §4.
+ * TXT path); which clients read what is docs/clients.md §4.1–§4.6.
  */
 import type { AccountDavServer, AccountServer, ResolvedAccount } from '../core/account'
 
@@ -29,7 +29,7 @@ export interface TxtRecord {
 }
 export type DnsRecord = SrvRecord | CnameRecord | TxtRecord
 
-export const DNS_TTL = 3600
+const DNS_TTL = 3600
 
 type MailLabel = '_imaps' | '_imap' | '_pop3s' | '_pop3' | '_submissions' | '_submission'
 
@@ -88,7 +88,7 @@ export function renderDnsRecords(account: ResolvedAccount, serviceHost: string):
     }
   }
   const service = fqdn(serviceHost)
-  // protocols.md §4.3: Outlook and Thunderbird ignore the SRV port and build an https URL.
+  // docs/clients.md §4.1–§4.6.3: Outlook and Thunderbird ignore the SRV port and build an https URL.
   records.push({ type: 'SRV', name: `_autodiscover._tcp.${fqdn(domain)}`, ttl: DNS_TTL, priority: 0, weight: 0, port: 443, target: service })
   records.push({ type: 'CNAME', name: `autoconfig.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
   records.push({ type: 'CNAME', name: `autodiscover.${fqdn(domain)}`, ttl: DNS_TTL, target: service })

@@ -11,7 +11,7 @@ import type { Db } from '../db/client'
 import type { Bindings } from '../app/env'
 
 /** How long a stop waits for requests in flight before cutting their connections. */
-export const SHUTDOWN_GRACE_MS = 10_000
+const SHUTDOWN_GRACE_MS = 10_000
 
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */

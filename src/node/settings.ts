@@ -5,10 +5,10 @@
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 
-export const DEFAULT_HOST = '127.0.0.1'
+const DEFAULT_HOST = '127.0.0.1'
 /** automx2's port, so an NGINX site written for automx2 works unchanged. */
 export const DEFAULT_PORT = 4243
-export const DEFAULT_DATABASE_URL = 'file:./data/mailconf.db'
+const DEFAULT_DATABASE_URL = 'file:./data/mailconf.db'
 
 export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
 

@@ -57,5 +57,3 @@ export async function exportDatabase(db: Db, options: ExportOptions) {
     ldapservers: ldapServers.map((l) => (options.includeSecrets ? l : withoutPassword(l).row)),
   }
 }
-
-export type ExportDocument = Awaited<ReturnType<typeof exportDatabase>>

@@ -21,7 +21,7 @@ export interface SeedCounts {
   readonly ldapservers: number
 }
 
-export async function countProviders(db: Db): Promise<number> {
+async function countProviders(db: Db): Promise<number> {
   const [row] = await usingDatabase(() => db.select({ n: count() }).from(t.provider))
   return row?.n ?? 0
 }

@@ -23,7 +23,7 @@ export function describeAdminDnsServices(target: ProtocolTarget): void {
       return Object.fromEntries(LABELS.map((label) => [label, zone.split('\n').filter((l) => l.startsWith(`${label}._tcp.`)).map((l) => l.split(' IN SRV ')[1])]))
     }
 
-    // protocols.md §4.2: each service the domain offers gets its SRV record, every other one a "." target.
+    // docs/clients.md §4.2: each service the domain offers gets its SRV record, every other one a "." target.
     describe('GET /admin/dns/<domain> as servers are linked through the admin API', () => {
       it.each([
         ['_imaps', { type: 'imap', name: 'mail.acme.example', port: 993 }, '0 1 993 mail.acme.example.'],

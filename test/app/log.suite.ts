@@ -1,7 +1,6 @@
 /**
  * The request log through the whole service, on any storage driver (test/support/target.ts): one
- * JSON line per request, never a local part, a token or an Authorization header. Run by
- * test/routes/logging-and-faults.test.ts and test/node/protocol.test.ts.
+ * JSON line per request, never a local part, a token or an Authorization header.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import sample from '../../seed/sample.json'

@@ -1,6 +1,6 @@
 /**
  * The domain cache in the app: a repeated request within the TTL costs no database round trip,
- * unknown domains are cached too, and every admin write clears the cache (routes/admin-auth.ts).
+ * unknown domains are cached too, and every admin write clears the cache (src/admin/auth.ts).
  * Everything here goes through one counting D1 binding, so the config requests and the admin
  * writes share one database handle and therefore one cache, as in a deployed isolate.
  */

@@ -4,12 +4,12 @@ import { domainFromHost, normaliseDomain, parseEmailAddress, readRawQueryParam }
 describe('parseEmailAddress', () => {
   it.each([
     ['alice@example.com', 'alice', 'example.com'],
-    // §5 "Domain case": the domain is lowercased, the local part kept as typed (RFC 5321 §2.4).
+    // §5.1: the domain is lowercased, the local part kept as typed (RFC 5321 §2.4).
     ['Alice.Smith@Example.COM', 'Alice.Smith', 'example.com'],
     ['  bob@example.net  ', 'bob', 'example.net'],
-    // §5 "Plus-addressing".
+    // docs/clients.md §5.2.
     ['user+tag@example.org', 'user+tag', 'example.org'],
-    // §5 "IDN / EAI": U-labels are converted to the stored A-label form.
+    // §5.1: U-labels are converted to the stored A-label form.
     ['ü@Bücher.example', 'ü', 'xn--bcher-kva.example'],
     ['x@xn--bcher-kva.example', 'x', 'xn--bcher-kva.example'],
     ['x@example.com.', 'x', 'example.com'],

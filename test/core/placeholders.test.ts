@@ -9,7 +9,7 @@ const who = (() => {
 })()
 
 describe('expandPlaceholders', () => {
-  // protocols.md §1.4 "Placeholders": local part as typed, domain lowercased.
+  // docs/clients.md §1.4: local part as typed, domain lowercased.
   it.each([
     ['%EMAILADDRESS%', 'Jane.Doe+news@example.net'],
     ['%EMAILLOCALPART%', 'Jane.Doe+news'],

@@ -7,7 +7,7 @@ const imap = (o: Partial<MailServer> = {}) => aServer({ type: 'imap', hostname: 
 const pop = (o: Partial<MailServer> = {}) => aServer({ type: 'pop', hostname: 'pop.example.net', port: 995, ...o })
 const smtp = (o: Partial<MailServer> = {}) => aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, ...o })
 
-// protocols.md §3.3: one incoming and one outgoing server; IMAP over POP, encrypted over plain,
+// docs/clients.md §3.3: one incoming and one outgoing server; IMAP over POP, encrypted over plain,
 // then priority.
 describe('choosePrimaryServers', () => {
   it.each<[string, MailServer[], string, string]>([

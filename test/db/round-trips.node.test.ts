@@ -1,4 +1,4 @@
-/** Design card: one database round trip per config request, on libsql as on D1 (test/routes/round-trips.test.ts). */
+/** Design card: one database round trip per config request, on libsql as on D1 (test/db/round-trips.test.ts). */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
 import { createApp } from '../../src/app/create-app'

@@ -1,7 +1,7 @@
 /**
  * Autoconfig for a domain with an LDAP directory, through the whole service on any storage driver
- * (test/support/target.ts), against the real slapd of test/support/slapd-global-setup.ts.
-*/
+ * (test/support/target.ts), against the real slapd of test/support/node/slapd-global-setup.ts.
+ */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { validateAutoconfig } from '../support/autoconfig-validator'
 import { ldapPorts, ldapSeed, READER_PASSWORD } from '../support/ldap-fixture'
@@ -44,7 +44,7 @@ export function describeLdap(target: ProtocolTarget): void {
         expect(validateAutoconfig(body)).toEqual([])
       })
 
-      // protocols.md §5 "Caching": a document holding the user's directory login name is per user.
+      // docs/clients.md §5.6: a document holding the user's directory login name is per user.
       it('marks the per-user document no-store, the generic one (no address) public', async () => {
         expect((await forAddress('john.doe@example.com')).response.headers.get('Cache-Control')).toBe('no-store')
         expect((await forAddress('very.private@example.com')).response.headers.get('Cache-Control')).toBe('no-store')
@@ -64,7 +64,7 @@ export function describeLdap(target: ProtocolTarget): void {
         expect(usernames(body)).toEqual(['asmith', 'asmith', 'asmith'])
       })
 
-      // The test CA is trusted through SSL_CERT_FILE (test/support/slapd-global-setup.ts).
+      // The test CA is trusted through SSL_CERT_FILE (test/support/node/slapd-global-setup.ts).
       it('looks the user up over LDAPS (use_ssl) as well', async () => {
         await seedWith({ port: ldapPorts().ldapsPort, use_ssl: true })
         const { response, body } = await forAddress('john.doe@example.com')
@@ -86,7 +86,7 @@ export function describeLdap(target: ProtocolTarget): void {
     })
 
     describe('Autoconfig for an LDAP domain: not found', () => {
-      // protocols.md §1.7 and §5 "Non-existent addresses": answer a real config, not an error, so
+      // docs/clients.md §1.8 and §5.3: answer a real config, not an error, so
       // responses do not reveal which addresses exist.
       it('answers exactly what a domain without a directory gets, and logs without the local part', async () => {
         const unknown = await forAddress('very.private@example.com')
@@ -120,7 +120,7 @@ export function describeLdap(target: ProtocolTarget): void {
       })
     })
 
-    // protocols.md §5 "HTTP 204 / 404 / 5xx": a non-2xx makes clients move on to their next source
+    // docs/clients.md §5.4: a non-2xx makes clients move on to their next source
     // rather than take a config whose usernames would be wrong; Retry-After tells caches when to retry.
     describe('Autoconfig for an LDAP domain: directory failures → 503', () => {
       const expect503 = async (result: Awaited<ReturnType<typeof autoconfig>>) => {

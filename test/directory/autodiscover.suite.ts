@@ -1,6 +1,6 @@
 /**
  * Autodiscover (POX and mobilesync) for a domain with an LDAP directory, through the whole service
- * on any storage driver (test/support/target.ts), against the real slapd of test/support/slapd-global-setup.ts.
+ * on any storage driver (test/support/target.ts), against the real slapd of test/support/node/slapd-global-setup.ts.
  */
 import { XMLParser } from 'fast-xml-parser'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -42,7 +42,7 @@ export function describeLdapAutodiscover(target: ProtocolTarget): void {
         expect(mail.map((p: { LoginName: string }) => p.LoginName)).toEqual(['jdoe', 'jdoe'])
       })
 
-      // protocols.md §5 "Non-existent addresses": no enumeration through a different answer shape.
+      // docs/clients.md §5.3: no enumeration through a different answer shape.
       it('answers an address the directory does not know like a domain without LDAP (expanded address)', async () => {
         const { response, body } = await pox(target, 'nobody@example.com')
         expect(response.status).toBe(200)

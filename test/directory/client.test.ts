@@ -1,5 +1,5 @@
 /**
- * createFindUser against the real slapd started by test/support/slapd-global-setup.ts, from
+ * createFindUser against the real slapd started by test/support/node/slapd-global-setup.ts, from
  * inside workerd (ldapts over node:net / node:tls with nodejs_compat).
  */
 import { Client } from 'ldapts'

@@ -18,7 +18,7 @@ describe('renderDnsRecords', () => {
     ],
   }))
 
-  // protocols.md §4.6: the composed example zone, implicit TLS preferred (RFC 8314).
+  // docs/clients.md §4.1: the composed example zone, implicit TLS preferred (RFC 8314).
   it('publishes the RFC 6186/8314 labels in preference order', () => {
     const records = renderDnsRecords(full, 'mailconf.provider.example')
     expect(srv(records, '_imaps')).toEqual(['0 1 993 imap.example.net.'])
@@ -49,7 +49,7 @@ describe('renderDnsRecords', () => {
     ])
   })
 
-  // §0 item 5 spirit: a plain server is not advertised next to an encrypted one.
+  // §1.6 spirit: a plain server is not advertised next to an encrypted one.
   it('leaves out plain-text servers of a protocol that has an encrypted one', () => {
     const records = renderDnsRecords(
       anAccount(aDomainConfig({ servers: [aServer(), aServer({ port: 143, socketType: 'plain' })] })),

@@ -1,6 +1,6 @@
 /**
  * A libsql database that fails under the Node server answers as a broken D1 does in workerd
- * (test/routes/logging-and-faults.test.ts): 503 with Retry-After, no stack trace, the cause logged.
+ * (test/app/failures.test.ts): 503 with Retry-After, no stack trace, the cause logged.
  * The failure is real: the server's libsql client is closed under it, so every statement throws.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'

@@ -33,7 +33,7 @@ describe('parseSeed', () => {
     expect(p.activeSync).toEqual([])
   })
 
-  // protocols.md §2.8: the mobilesync answer needs the domain's Exchange ActiveSync URL.
+  // docs/clients.md §2.8: the mobilesync answer needs the domain's Exchange ActiveSync URL.
   it('plans an activesync server as the ActiveSync URL of the file, apart from the mail servers', () => {
     const url = 'https://eas.example.com/Microsoft-Server-ActiveSync'
     const p = plan({ ...minimal, servers: [{ type: 'imap', name: 'imap.example.com' }, { type: 'activesync', url }] })

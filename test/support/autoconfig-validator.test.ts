@@ -17,14 +17,14 @@ describe('validateAutoconfig', () => {
   })
 
   it.each([
-    ['§0 item 1', 'an id that is not a host name', doc(DOMAIN, server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()), 'My ISP')],
-    ['§0 item 2', 'no domain', doc('', server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§1.5', 'an id that is not a host name', doc(DOMAIN, server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()), 'My ISP')],
+    ['§1.5', 'no domain', doc('', server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.5', 'no incoming server', doc(DOMAIN, server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.5', 'no outgoing server', doc(DOMAIN, server('incomingServer', 'imap', FIELDS()))],
-    ['§0 item 5', 'a plain imap entry', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('plain')) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§1.6', 'a plain imap entry', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('plain')) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.6', 'an auth Thunderbird for Android does not know', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('SSL', 'plain')) + server('outgoingServer', 'smtp', FIELDS()))],
-    ['§0 item 3', 'a padded value', doc(DOMAIN, server('incomingServer', 'imap', FIELDS(' SSL')) + server('outgoingServer', 'smtp', FIELDS()))],
-    ['§5', 'an empty element', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('SSL', 'password-cleartext', '<username/>')) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§1.4', 'a padded value', doc(DOMAIN, server('incomingServer', 'imap', FIELDS(' SSL')) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§5.9', 'an empty element', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('SSL', 'password-cleartext', '<username/>')) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.5', 'a missing username', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('SSL', 'password-cleartext', '')) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.5', 'an unknown incoming type', doc(DOMAIN, server('incomingServer', 'jmap', FIELDS()) + server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.3', 'a namespace prefix', GOOD.replace('<clientConfig version="1.1">', '<x:clientConfig xmlns:x="urn:x" version="1.1">').replace('</clientConfig>', '</x:clientConfig>')],

@@ -1,6 +1,6 @@
 /**
- * A structural check of an Autoconfig document against the client rules of protocols.md §1.5
- * (Thunderbird desktop) and §1.6 (Thunderbird for Android / K-9), plus the value hygiene of §5.
+ * A structural check of an Autoconfig document against the client rules of docs/clients.md §1.5
+ * (Thunderbird desktop) and §1.6 (Thunderbird for Android / K-9), plus the value hygiene of §5.9.
  * Returns the problems found; an empty list means every rule holds.
  */
 import { XMLParser } from 'fast-xml-parser'
@@ -22,7 +22,7 @@ const PLACEHOLDER = /%[A-Z]+%/
 // §1.5: Thunderbird's incoming server types (graph only behind a pref, so not counted).
 const TB_INCOMING_TYPES = ['pop3', 'imap', 'nntp', 'exchange', 'ews', 'owa']
 // §1.4 authentication table, Thunderbird columns. OAuth2 counts only for built-in OAuth hosts,
-// which a self-hosted provider never is (§0 item 7), so it is not counted as usable here.
+// which a self-hosted provider never is (§5.11), so it is not counted as usable here.
 const TB_INCOMING_AUTH = ['password-cleartext', 'plain', 'password-encrypted', 'secure', 'NTLM', 'GSSAPI']
 const TB_OUTGOING_AUTH = [...TB_INCOMING_AUTH, 'client-IP-address', 'smtp-after-pop', 'none']
 const TFA_AUTH = ['OAuth2', 'password-cleartext', 'password-encrypted']
@@ -39,9 +39,9 @@ export function validateAutoconfig(document: string, options: ValidatorOptions =
   const problems: string[] = []
   const checkTfa = options.thunderbirdAndroid ?? true
 
-  // §5 value hygiene: Thunderbird reads an empty element as `true` and whitespace as NaN.
+  // §5.9 value hygiene: Thunderbird reads an empty element as `true` and whitespace as NaN.
   for (const match of document.matchAll(/<([A-Za-z][\w.-]*)(\s[^>]*)?\/>|<([A-Za-z][\w.-]*)(\s[^>]*)?>\s*<\/\3>/g)) {
-    problems.push(`§5: empty element <${match[1] ?? match[3]}>`)
+    problems.push(`§5.9: empty element <${match[1] ?? match[3]}>`)
   }
   if (/<\/?[A-Za-z][\w.-]*:[A-Za-z]/.test(document)) problems.push('§1.3: element names must not carry a namespace prefix')
 
@@ -58,12 +58,12 @@ export function validateAutoconfig(document: string, options: ValidatorOptions =
   if (!provider) return [...problems, '§1.5: no clientConfig > emailProvider']
 
   const id = textOf(provider['@id'])
-  if (id === undefined) problems.push('§0 item 1: emailProvider has no id')
-  else if (!HOSTNAME.test(id) && !PLACEHOLDER.test(id)) problems.push(`§0 item 1: emailProvider id "${id}" is not host-name-like`)
+  if (id === undefined) problems.push('§1.5: emailProvider has no id')
+  else if (!HOSTNAME.test(id) && !PLACEHOLDER.test(id)) problems.push(`§1.5: emailProvider id "${id}" is not host-name-like`)
   else if (checkTfa && !HOSTNAME.test(id)) problems.push(`§1.6: Thunderbird for Android needs a host name as id, got "${id}"`)
 
   const domains = ((provider.domain as unknown[]) ?? []).map(textOf)
-  if (!domains.some((d) => d !== undefined && HOSTNAME.test(d))) problems.push('§0 item 2: no valid <domain>')
+  if (!domains.some((d) => d !== undefined && HOSTNAME.test(d))) problems.push('§1.5: no valid <domain>')
 
   const checkValues = (where: string, server: Node) => {
     for (const [key, value] of Object.entries(server)) {
@@ -74,7 +74,7 @@ export function validateAutoconfig(document: string, options: ValidatorOptions =
           if (typeof item === 'object') problems.push(`§1.6: ${where} <${key}> holds child elements`)
           continue
         }
-        if (text !== text.trim()) problems.push(`§0 item 3: ${where} <${key}> has whitespace around "${text.trim()}"`)
+        if (text !== text.trim()) problems.push(`§1.4: ${where} <${key}> has whitespace around "${text.trim()}"`)
       }
     }
   }
@@ -126,7 +126,7 @@ export function validateAutoconfig(document: string, options: ValidatorOptions =
       const [type, node] = server
       const sockets = ((node.socketType as unknown[]) ?? []).map(textOf)
       if (!sockets.every((s) => s === 'SSL' || s === 'STARTTLS')) {
-        problems.push(`§0 item 5: ${type} entry ${i} has socketType ${sockets.join('/')}: Thunderbird for Android rejects the file`)
+        problems.push(`§1.6: ${type} entry ${i} has socketType ${sockets.join('/')}: Thunderbird for Android rejects the file`)
       }
       for (const problem of serverProblems(node, TFA_AUTH)) {
         problems.push(`§1.6: ${type} entry ${i}: ${problem} (Thunderbird for Android rejects the file)`)

@@ -1,5 +1,5 @@
 /**
- * Checks a configuration profile against the rules of protocols.md §3.2–§3.4 (Apple's
+ * Checks a configuration profile against the rules of docs/clients.md §3.2–§3.4 (Apple's
  * device-management schema as digested there). Returns the problems found; empty = all rules hold.
  */
 import { parsePlist, type Plist, type PlistDict } from './plist'

@@ -1,7 +1,7 @@
 /**
  * What a protocol suite needs from the service under test, whatever runs it: the Worker in workerd
  * over D1 (test/support/worker-target.ts) or the Node entry over libsql, through real HTTP
- * (test/node/support/node-target.ts). Suites see only this, so they cannot depend on a driver.
+ * (test/support/node/node-target.ts). Suites see only this, so they cannot depend on a driver.
  */
 import type { Db } from '../../src/db/client'
 import { TABLE_NAMES } from '../../src/db/tables'

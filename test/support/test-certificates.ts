@@ -1,7 +1,7 @@
 /**
  * Test certificates made in the test's runtime (workerd or Node) with PKI.js on WebCrypto (no files,
  * nothing committed): a root CA and leaves with RSA or ECDSA P-256 keys, as PEM, for the signing
- * suite (test/protocol/mobileconfig.suite.ts). test/node/support/test-ca.ts makes others with the
+ * suite (test/protocols/apple/route.suite.ts). test/support/node/test-ca.ts makes others with the
  * system's openssl, to check signatures with openssl itself.
  */
 import * as asn1js from 'asn1js'

@@ -17,7 +17,7 @@ import { adminRouter, arrayOf, declare, deletedOf, named, zodBody } from '../ope
 import { COMMON_ANSWERS, domainKeyParam, notFound, parseId, problem, type DomainKey } from '../request'
 
 /** A domain's fields as the admin API and the seed format take them (the seed names no provider id). */
-export const domainInput = createInsertSchema(domain, { name: domainName, provider_id: id, ldapserver_id: id.nullable().default(null) }).omit({ id: true }).strict()
+const domainInput = createInsertSchema(domain, { name: domainName, provider_id: id, ldapserver_id: id.nullable().default(null) }).omit({ id: true }).strict()
 
 const DOMAIN_BODY = named('DomainBody', domainInput, 'input')
 const domainView = createSelectSchema(domain).extend({ name: z.string().meta({ description: 'lowercase A-label (punycode) form' }) })

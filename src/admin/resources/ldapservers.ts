@@ -34,7 +34,7 @@ export const ldapServerFields = {
 /** LDAPS on 636 unless told otherwise. */
 export const withLdapDefaults = <T extends { port: number; use_ssl?: boolean | undefined }>(l: T) => ({ ...l, use_ssl: l.use_ssl ?? l.port === 636 })
 
-export const ldapServerInput = createInsertSchema(ldapserver, ldapServerFields).omit({ id: true }).strict().transform(withLdapDefaults)
+const ldapServerInput = createInsertSchema(ldapserver, ldapServerFields).omit({ id: true }).strict().transform(withLdapDefaults)
 
 const BODY = named('LdapServerBody', ldapServerInput, 'input')
 const VIEW = named(

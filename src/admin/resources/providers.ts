@@ -15,8 +15,8 @@ import { adminRouter, arrayOf, declare, deletedOf, named, zodBody } from '../ope
 import { COMMON_ANSWERS, flagQuery, idParam, notFound, problem } from '../request'
 
 // Spec(autoconfig draft, displayName/displayShortName): MUST ≤ 60 and ≤ 20 characters.
-export const MAX_PROVIDER_NAME = 60
-export const MAX_SHORT_NAME = 20
+const MAX_PROVIDER_NAME = 60
+const MAX_SHORT_NAME = 20
 
 /** automx2's default short name: the first word of the name. */
 const defaultShortName = (name: string) => (name.split(/\s+/)[0] ?? name).slice(0, MAX_SHORT_NAME)

@@ -1,7 +1,7 @@
 /**
  * Apple configuration profile (`.mobileconfig`, an XML property list) for iOS, iPadOS and macOS
  * Mail, plus CalDAV/CardDAV accounts. Spec: apple/device-management TopLevel.yaml,
- * com.apple.mail.managed.yaml, com.apple.caldav/carddav.account.yaml, as digested in protocols.md §3.
+ * com.apple.mail.managed.yaml, com.apple.caldav/carddav.account.yaml, as summed up in docs/clients.md §3.1–§3.6.
  * Pure: identifiers, the chosen servers and the password (already allowed by the route) come in.
  */
 import { build, type PlistValue } from 'plist'
@@ -21,8 +21,8 @@ export interface ProfileInput {
 }
 
 /**
- * §3.3 "Auth mapping". `secure` (password-encrypted) is CRAM-MD5 in Apple's vocabulary. OAuth2 is
- * always paired with a password fallback in this service (protocols.md §0 item 7), and Apple's
+ * §3.3 (authentication). `secure` (password-encrypted) is CRAM-MD5 in Apple's vocabulary. OAuth2 is
+ * always paired with a password fallback in this service (docs/clients.md §5.11), and Apple's
  * profile has no OAuth value, so the password is what a profile can install.
  */
 const AUTHENTICATION: Record<Authentication, string> = {
@@ -68,7 +68,7 @@ function mailPayload(input: ProfileInput): Dict {
   const serverKeys = (side: 'Incoming' | 'Outgoing', server: AccountServer): Dict => ({
     [`${side}MailServerHostName`]: server.hostname,
     [`${side}MailServerPortNumber`]: server.port,
-    // §3.3 "TLS mapping": Apple has one boolean; true for SSL and STARTTLS alike (automx2 ≥ 2024.2),
+    // §3.3 (TLS): Apple has one boolean; true for SSL and STARTTLS alike (automx2 ≥ 2024.2),
     // Mail then picks implicit TLS or STARTTLS from the port.
     [`${side}MailServerUseSSL`]: server.socketType !== 'plain',
     [`${side}MailServerAuthentication`]: AUTHENTICATION[server.authentication],

@@ -1,6 +1,6 @@
 /**
  * The fields of a profile request (GET query or POST form): `emailaddress`, optional `name`,
- * optional `password` (automx2's names, protocols.md §3.1). Validation only; whether a password
+ * optional `password` (automx2's names, docs/clients.md §3.1). Validation only; whether a password
  * may be used is the route's decision. Error messages never quote the password.
  */
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../core/address'
@@ -41,7 +41,7 @@ export function parseProfileFields(raw: RawProfileFields): Result<ProfileRequest
 }
 
 /** automx2's opt-in value, spelled exactly; anything else leaves passwords off. */
-export const PASSWORD_OPT_IN = 'I_understand_the_risks'
+const PASSWORD_OPT_IN = 'I_understand_the_risks'
 
 export function passwordsPermitted(setting: string | undefined): boolean {
   return setting === PASSWORD_OPT_IN

@@ -1,6 +1,6 @@
 /**
  * Apple configuration profiles: GET or POST /mobileconfig, /mobileconfig/ (automx2's path) and
- * /email.mobileconfig (protocols.md §3.1). POST takes the same fields as a form, so that the
+ * /email.mobileconfig (docs/clients.md §3.1). POST takes the same fields as a form, so that the
  * landing page never puts a password into a URL or an access log.
  */
 import type { Context } from 'hono'
@@ -25,7 +25,7 @@ const FORM_LIMIT = 16 * 1024
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
 function readQuery(c: Context<AppEnv>): RawProfileFields | null {
-  // The address is read raw as for Autoconfig (protocols.md §1.2): a literal `+` stays a `+`.
+  // The address is read raw as for Autoconfig (docs/clients.md §1.2): a literal `+` stays a `+`.
   // Name and password follow form encoding like automx2 (Flask) and HTML GET forms: `+` is a space.
   const address = readRawQueryParam(c.req.url, FIELD.address)
   if (address === undefined) return null

@@ -1,5 +1,5 @@
 /**
- * CMS SignedData for Apple profiles (protocols.md §3.6): the plist encapsulated (attached), signed
+ * CMS SignedData for Apple profiles (docs/clients.md §3.6): the plist encapsulated (attached), signed
  * attributes contentType, signingTime and messageDigest, the signer's certificate and its chain,
  * DER. Built with PKI.js/asn1js on WebCrypto: RSA (PKCS#1 v1.5, SHA-256) or ECDSA P-256 (SHA-256).
  *
@@ -52,7 +52,7 @@ interface PemBlock {
 }
 
 /** RFC 7468 textual encoding; refuses what it cannot read rather than guessing. */
-export function readPem(text: string, what: string): PemBlock[] {
+function readPem(text: string, what: string): PemBlock[] {
   const blocks: PemBlock[] = []
   for (const match of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
     const label = match[1] ?? ''

@@ -1,7 +1,7 @@
 /**
  * Case-insensitive route paths. Hono matches paths case-sensitively, but Autodiscover clients do
  * not agree on letter case (`/Autodiscover/Autodiscover.xml`, `/AutoDiscover/AutoDiscover.xml`, …;
- * protocols.md §0 item 10, §5 "Path case and aliases"). Each literal segment becomes a parameter
+ * docs/clients.md §5.8, §5.8). Each literal segment becomes a parameter
  * whose pattern accepts any case, so matching stays in Hono's router and `c.req.path` and the URL
  * keep exactly what the client sent (user data is never read from a normalised path).
  */

@@ -1,5 +1,5 @@
 /**
- * The Autodiscover error document (protocols.md §2.5; MS-OXDSCLI error codes, the MS-ASCMD /
+ * The Autodiscover error document (docs/clients.md §2.5; MS-OXDSCLI error codes, the MS-ASCMD /
  * Exchange shape with Error under Response). Sent with HTTP 200, except where the route decides.
  */
 import { AUTODISCOVER_RESPONSE_NS } from './namespaces'
@@ -26,7 +26,7 @@ export interface ErrorStamp {
 
 /**
  * `<DebugData/>` is left out: it is optional, and an empty element is what Thunderbird misreads
- * (§5 "Value hygiene").
+ * (§5.9).
  */
 export function renderAutodiscoverError(code: AutodiscoverErrorCode, message: string, stamp: ErrorStamp): string {
   const root = xml`<Autodiscover xmlns="${AUTODISCOVER_RESPONSE_NS}">

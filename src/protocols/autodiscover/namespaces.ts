@@ -1,5 +1,5 @@
 /**
- * Autodiscover namespaces (protocols.md §2.2, §2.3, §2.8), in the http:// spelling real clients
+ * Autodiscover namespaces (docs/clients.md §2.2, §2.3, §2.8), in the http:// spelling real clients
  * and Exchange use. Shared by the request parser and the renderers.
  */
 

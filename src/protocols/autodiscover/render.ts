@@ -13,21 +13,21 @@ type OnOff = 'on' | 'off'
 
 // §2.3 table: upper case; Exchange types (EXCH, EXPR, EXHTTP, WEB) are never emitted.
 const PROTOCOL_TYPE: Record<ServerType, string> = { imap: 'IMAP', pop: 'POP3', smtp: 'SMTP' }
-// Quirk(eM Client): it reads CalDAV/CardDAV entries with the URL in Server (§2.3 "Other clients").
+// Quirk(eM Client): it reads CalDAV/CardDAV entries with the URL in Server (§2.3).
 const DAV_PROTOCOL_TYPE: Record<DavType, string> = { caldav: 'CalDAV', carddav: 'CardDAV' }
 
 /**
  * Spec(MS-OXDSCLI, Encryption): overrides SSL; Quirk(Outlook): `TLS` means STARTTLS and `SSL`
- * implicit TLS, so `TLS` on 993/465 breaks it (§0 item 9).
+ * implicit TLS, so `TLS` on 993/465 breaks it (§2.3).
  */
 const ENCRYPTION: Record<SocketType, 'SSL' | 'TLS' | 'None'> = { SSL: 'SSL', STARTTLS: 'TLS', plain: 'None' }
 /**
  * Quirk(Thunderbird): it ignores Encryption (except None) and reads `<SSL>off</SSL>` as plaintext,
- * so SSL stays `on` for STARTTLS too (§0 item 9, §2.6); Outlook 2007 reads only this element.
+ * so SSL stays `on` for STARTTLS too (§2.3, §2.6); Outlook 2007 reads only this element.
  */
 const SSL: Record<SocketType, OnOff> = { SSL: 'on', STARTTLS: 'on', plain: 'off' }
 /**
- * SPA is `off` for every stored method: absent, it defaults to `on` (§0 item 8), and Thunderbird
+ * SPA is `off` for every stored method: absent, it defaults to `on` (§2.3), and Thunderbird
  * maps `on` to NTLM/Kerberos (§2.6). Only `none` (SMTP without authentication) drops AuthRequired.
  */
 const AUTH_REQUIRED: Record<Authentication, OnOff> = { plain: 'on', secure: 'on', NTLM: 'on', OAuth2: 'on', none: 'off' }

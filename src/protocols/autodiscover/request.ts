@@ -1,5 +1,5 @@
 /**
- * Autodiscover request bodies (Outlook POX, protocols.md §2.2; ActiveSync mobilesync, §2.8), read
+ * Autodiscover request bodies (Outlook POX, docs/clients.md §2.2; ActiveSync mobilesync, §2.8), read
  * leniently: elements are matched by local name in any letter case, namespaces and prefixes are
  * ignored, and a body Thunderbird broke with an unescaped `&` or `<` still yields its address.
  * Nothing is ever expanded or fetched: DTDs and entity declarations are refused outright.
@@ -39,7 +39,7 @@ const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i
 const element = (name: string) =>
   new RegExp(`<(?:[\\w.-]{1,64}:)?${name}(?:\\s[^>]{0,512})?>([\\s\\S]{0,2048}?)</(?:[\\w.-]{1,64}:)?${name}\\s*>`, 'i')
 // Quirk(Thunderbird): it interpolates the typed address into the body without escaping, so
-// `tom&jerry@example.com` makes the XML malformed (protocols.md §0 item 11, §2.2).
+// `tom&jerry@example.com` makes the XML malformed (docs/clients.md §2.2, §2.2).
 const EMAIL_ELEMENT = element('EMailAddress')
 const SCHEMA_ELEMENT = element('AcceptableResponseSchema')
 const LEGACY_DN_ELEMENT = /<(?:[\w.-]+:)?LegacyDN[\s>/]/i

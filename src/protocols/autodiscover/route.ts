@@ -16,7 +16,7 @@ import { renderMobileSync, renderPoxSettings } from './render'
 import { parseAutodiscoverRequest } from './request'
 
 const POX_PATHS = ['/autodiscover/autodiscover.xml', '/autodiscover.xml']
-export const POX_BODY_LIMIT = 64 * 1024
+const POX_BODY_LIMIT = 64 * 1024
 
 // §2.3: 200 with a text/xml type. Answers are per user (expanded login names): never cached (§5.6).
 const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8', 'Cache-Control': 'no-store' }

@@ -1,5 +1,5 @@
 /**
- * Autodiscover v2 (JSON, protocols.md §2.9): it only points to another endpoint, the v1 POX URL of
+ * Autodiscover v2 (JSON, docs/clients.md §2.9): it only points to another endpoint, the v1 POX URL of
  * this service or the domain's ActiveSync URL. Pure: returns the status and the object the route
  * hands to `c.json` (JSON is never written by hand).
  */

@@ -1,7 +1,7 @@
 /**
  * The landing page for users of the served domains: enter an address (and name), read the manual
  * settings, download the Apple profile. Plain HTML built with the escaping `html` template; no
- * script, no external asset; the one inline style block is allowed by its hash (routes/site.ts).
+ * script, no external asset; the one inline style block is allowed by its hash (route.ts).
  */
 import type { AccountServer, UserAccount } from '../../core/account'
 import type { Authentication, DavType, ServerType, SocketType } from '../../core/model'
@@ -29,7 +29,7 @@ export const SELF_CONFIGURING_CLIENTS = [
   'FairEmail',
   'Evolution',
   // Autodiscover (POX). Quirk(Outlook): the new-account wizard of recent versions may ask
-  // Microsoft's cloud AutoDetect instead of this service (protocols.md §2.10).
+  // Microsoft's cloud AutoDetect instead of this service (docs/clients.md §2.10).
   'eM Client',
   'Outlook',
 ] as const

@@ -20,7 +20,7 @@ describe('reverseDomain', () => {
 })
 
 describe('deriveProfileIds', () => {
-  // protocols.md §0 item 12, §3.5: same address → same identifiers, so a new download replaces.
+  // docs/clients.md §3.5, §3.5: same address → same identifiers, so a new download replaces.
   it('is stable across calls', async () => {
     const dav = [aDavServer(), aDavServer({ type: 'carddav' })]
     expect(await deriveProfileIds(who('alice'), dav)).toEqual(await deriveProfileIds(who('alice'), dav))

@@ -30,7 +30,7 @@ async function render({ config = aDomainConfig(), who = ALICE, user = null, name
 const withServers = (...servers: MailServer[]) => aDomainConfig({ servers })
 
 describe('renderMobileconfig', () => {
-  it('writes the profile of protocols.md §3.8: Configuration + one mail payload, every rule of §3.2–§3.3', async () => {
+  it('writes the profile of docs/clients.md §3.3: Configuration + one mail payload, every rule of §3.2–§3.3', async () => {
     const { document, profile, payloads, mail, ids } = await render()
     expect(validateMobileconfig(document)).toEqual([])
     // §3.2: top-level keys.
@@ -42,7 +42,7 @@ describe('renderMobileconfig', () => {
       PayloadOrganization: 'Example Mail',
     })
     expect(payloads).toHaveLength(1)
-    // §3.3 / §3.8: the mail payload, key by key.
+    // §3.3 / §3.3: the mail payload, key by key.
     expect(mail).toEqual({
       PayloadType: 'com.apple.mail.managed',
       PayloadVersion: 1,
@@ -70,7 +70,7 @@ describe('renderMobileconfig', () => {
     expect((await render()).document).toBe((await render()).document)
   })
 
-  // §3.3 "Auth mapping" (automx2's values; secure = CRAM-MD5; OAuth2 falls back to the password).
+  // §3.3 (authentication) (automx2's values; secure = CRAM-MD5; OAuth2 falls back to the password).
   it.each([
     ['plain', 'EmailAuthPassword'],
     ['secure', 'EmailAuthCRAMMD5'],
@@ -96,7 +96,7 @@ describe('renderMobileconfig', () => {
     expect(validateMobileconfig(document)).toEqual([])
   })
 
-  // §3.3 "TLS mapping": UseSSL is true for SSL and for STARTTLS, false only for plain.
+  // §3.3 (TLS): UseSSL is true for SSL and for STARTTLS, false only for plain.
   it.each([
     ['SSL', 993, true],
     ['STARTTLS', 143, true],
@@ -115,7 +115,7 @@ describe('renderMobileconfig', () => {
     expect(mail.IncomingMailServerHostName).toBe('pop.example.net')
   })
 
-  // placeholders.ts: Apple clients do not expand placeholders, so the profile carries the result.
+  // §5.12: Apple clients do not expand placeholders, so the profile carries the result.
   it.each([
     ['%EMAILADDRESS%', 'Alice.B+tag@example.net'],
     ['%EMAILLOCALPART%', 'Alice.B+tag'],

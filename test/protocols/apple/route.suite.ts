@@ -1,7 +1,6 @@
 /**
- * Apple configuration profiles (protocols.md §3) through the whole service, on any storage driver
- * (test/support/target.ts): unsigned, with the password opt-in, and signed. Run by
- * test/routes/mobileconfig.test.ts and test/node/protocol-apple.test.ts.
+ * Apple configuration profiles (docs/clients.md §3.1–§3.6) through the whole service, on any storage driver
+ * (test/support/target.ts): unsigned, with the password opt-in, and signed.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import sample from '../../../seed/sample.json'
@@ -70,7 +69,7 @@ export function describeMobileconfig(target: ProtocolTarget): void {
         expect(payloads[1]).toMatchObject({ CalDAVHostName: 'dav.example.com', CalDAVPort: 443, CalDAVPrincipalURL: 'https://dav.example.com/caldav/' })
       })
 
-      // §0 item 12, §3.5: downloading again gives the same identifiers, so the profile is replaced.
+      // §3.5, §3.5: downloading again gives the same identifiers, so the profile is replaced.
       it('gives the same bytes on every download, and other ids to another address', async () => {
         const first = await text(await request('/mobileconfig?emailaddress=alice%40example.com'))
         const again = await text(await request('/mobileconfig?emailaddress=ALICE%40Example.COM'))

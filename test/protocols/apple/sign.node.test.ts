@@ -1,6 +1,6 @@
 /**
- * src/sign.ts against the real verifier: every signed profile must pass
- * `openssl cms -verify -inform DER` against a test root (protocols.md §3.6) and give back exactly
+ * src/protocols/apple/sign.ts against the real verifier: every signed profile must pass
+ * `openssl cms -verify -inform DER` against a test root (docs/clients.md §3.6) and give back exactly
  * the content that was signed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,6 +1,6 @@
 /**
  * A profile produced by the Worker route itself (served over HTTP by workerd), verified with the
- * system's `openssl cms -verify` against a test root: RSA and ECDSA P-256 (protocols.md §3.6).
+ * system's `openssl cms -verify` against a test root: RSA and ECDSA P-256 (docs/clients.md §3.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveWorker, type ServedWorker } from '../../support/node/served-worker'

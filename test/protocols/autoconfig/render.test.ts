@@ -34,7 +34,7 @@ function parse(config: DomainConfig, loginName: string | null = null) {
 }
 
 describe('renderAutoconfig', () => {
-  it('writes the lowest-common-denominator document of protocols.md §1.8', () => {
+  it('writes the lowest-common-denominator document of docs/clients.md §1.9', () => {
     const { document, provider, incoming, outgoing } = parse(aDomainConfig())
     expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<clientConfig version="1.1">')).toBe(true)
     expect(provider['@id']).toBe('example.net')
@@ -55,7 +55,7 @@ describe('renderAutoconfig', () => {
     expect(validateAutoconfig(document)).toEqual([])
   })
 
-  // §0 item 1: the id must be host-name-like; the provider's first domain is one by construction.
+  // §1.5: the id must be host-name-like; the provider's first domain is one by construction.
   it('uses the first provider domain as emailProvider id, whichever domain was asked for', () => {
     const { provider } = parse(aDomainConfig({ domain: 'example.org' }))
     expect(provider['@id']).toBe('example.net')
@@ -66,7 +66,7 @@ describe('renderAutoconfig', () => {
     ['plain', ['password-cleartext']],
     ['secure', ['password-encrypted']],
     ['NTLM', ['NTLM']],
-    // §0 item 7 / §5 "OAuth2": Thunderbird drops OAuth2 for unknown hosts, so a password follows.
+    // §5.11 / §5.11: Thunderbird drops OAuth2 for unknown hosts, so a password follows.
     ['OAuth2', ['OAuth2', 'password-cleartext']],
   ])('maps authentication %s to %j', (authentication, expected) => {
     const { incoming, outgoing } = parse(
@@ -83,7 +83,7 @@ describe('renderAutoconfig', () => {
     expect(outgoing[0]?.authentication).toEqual(['none'])
   })
 
-  // §1.8: Thunderbird makes the first valid incoming server the default; the data is pre-sorted
+  // §1.9: Thunderbird makes the first valid incoming server the default; the data is pre-sorted
   // by lookup, and the renderer keeps that order.
   it('keeps server order and writes pop as pop3 after imap', () => {
     const { incoming, document } = parse(
@@ -102,7 +102,7 @@ describe('renderAutoconfig', () => {
     expect(validateAutoconfig(document)).toEqual([])
   })
 
-  // §0 item 5: one plain imap/smtp entry makes Thunderbird for Android reject the whole file.
+  // §1.6: one plain imap/smtp entry makes Thunderbird for Android reject the whole file.
   it('drops a plain entry of a protocol that also has an encrypted one', () => {
     const { incoming, outgoing, document } = parse(
       aDomainConfig({
@@ -143,7 +143,7 @@ describe('renderAutoconfig', () => {
     ])
   })
 
-  // §1.4 "Placeholders": the client expands them; FairEmail only knows exact placeholders.
+  // §1.4: the client expands them; FairEmail only knows exact placeholders.
   it.each(['%EMAILADDRESS%', '%EMAILLOCALPART%', '%EMAILLOCALPART%@corp.example'])('keeps the username template %s as is', (username) => {
     const { incoming } = parse(aDomainConfig({ servers: [aServer({ username }), aServer({ type: 'smtp', username })] }))
     expect(incoming[0]?.username).toBe(username)
@@ -186,7 +186,7 @@ describe('renderAutoconfig', () => {
     expect(document).not.toContain('<y>')
   })
 
-  // §5 "Value hygiene": no empty elements, no whitespace around values.
+  // §5.9: no empty elements, no whitespace around values.
   it('writes no empty elements and no padded values, whatever the input', () => {
     const { document } = parse(
       aDomainConfig({

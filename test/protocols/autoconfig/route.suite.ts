@@ -1,6 +1,6 @@
 /**
  * Mozilla Autoconfig through the whole service, on any storage driver (test/support/target.ts).
-*/
+ */
 import { XMLParser } from 'fast-xml-parser'
 import { beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../../seed/sample.json'
@@ -28,7 +28,7 @@ export function describeAutoconfig(target: ProtocolTarget): void {
       it.each(PATHS)('answers %s with the sample provider, valid for every client', async (path) => {
         const { response, body } = await getConfig(`${path}?emailaddress=alice%40example.com`)
         expect(response.status).toBe(200)
-        // §0 item 4: Thunderbird parses only text/xml, application/xml or text/rdf bodies.
+        // §1.3: Thunderbird parses only text/xml, application/xml or text/rdf bodies.
         expect(response.headers.get('Content-Type')).toBe('text/xml; charset=utf-8')
         expect(validateAutoconfig(body)).toEqual([])
         const provider = parser.parse(body).clientConfig.emailProvider
@@ -42,7 +42,7 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         // §1.2: Thunderbird / K-9 / Evolution encode @ and +; FairEmail sends them raw.
         ['encoded', '?emailaddress=user%2Btag%40Example.NET'],
         ['raw with a literal +', '?emailaddress=user+tag@example.net'],
-        // §5 "Domain case": the domain matches case-insensitively.
+        // §5.1: the domain matches case-insensitively.
         ['upper-case domain', '?emailaddress=Alice@EXAMPLE.ORG'],
         // Evolution adds emailmd5 (§1.1).
         ['with emailmd5', '?emailaddress=a%40example.com&emailmd5=0cc175b9c0f1b6a831c399e269772661'],
@@ -52,14 +52,14 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(validateAutoconfig(body)).toEqual([])
       })
 
-      // §1.4 "Placeholders": clients expand them; the service does not echo the address.
+      // §1.4: clients expand them; the service does not echo the address.
       it('keeps placeholders and never echoes the address', async () => {
         const { body } = await getConfig('/mail/config-v1.1.xml?emailaddress=secret.person%40example.com')
         expect(body).toContain('<username>%EMAILADDRESS%</username>')
         expect(body).not.toContain('secret.person')
       })
 
-      // §5 "IDN / EAI": a U-label domain finds its A-label row.
+      // §5.1: a U-label domain finds its A-label row.
       it('finds a Unicode domain by its A-label', async () => {
         await target.reset()
         await seed(target, { version: 2, provider: 'Bücher', domains: ['bücher.example'], servers: [{ type: 'imap', name: 'imap.bücher.example' }, { type: 'smtp', name: 'smtp.bücher.example' }] })
@@ -70,7 +70,7 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(validateAutoconfig(body)).toEqual([])
       })
 
-      // §5 "Absent emailaddress": the domain comes from the Host header, placeholders stay.
+      // §5.3: the domain comes from the Host header, placeholders stay.
       it.each([
         ['autoconfig.example.net', '/mail/config-v1.1.xml'],
         ['example.org', '/.well-known/autoconfig/mail/config-v1.1.xml'],
@@ -81,8 +81,8 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(validateAutoconfig(body)).toEqual([])
       })
 
-      // §5 "Caching": a placeholder-only document may be cached publicly; max-age is the domain
-      // cache TTL (CONFIG_CACHE_TTL_SECONDS, default 60), see routes/autoconfig.ts.
+      // §5.6: a placeholder-only document may be cached publicly; max-age is the domain
+      // cache TTL (CONFIG_CACHE_TTL_SECONDS, default 60), see src/protocols/autoconfig/route.ts.
       it.each([
         ['with an address', 'autoconfig.example.com', '/mail/config-v1.1.xml?emailaddress=alice%40example.com'],
         ['without an address', 'autoconfig.example.net', '/mail/config-v1.1.xml'],
@@ -114,10 +114,17 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(body).toBe('no mail configuration for unknown.example')
       })
 
-      it('escapes markup sent in the address in error messages', async () => {
-        const { response, body } = await getConfig('/mail/config-v1.1.xml?emailaddress=%3Cb%3E%40%3Cscript%3E.com')
-        expect(response.status).toBe(400)
-        expect(body).not.toContain('<script>')
+      // Errors are plain text that name the problem and at most the (normalised) domain: markup sent
+      // in the address never comes back, whichever part of it carries the markup.
+      it.each([
+        ['the domain', 'a%40%3Cscript%3E.com', 400, 'emailaddress: the email address has an invalid domain'],
+        ['both parts', '%3Cb%3E%40%3Cscript%3E.com', 400, 'emailaddress: the email address is malformed: expected local-part@domain'],
+        ['the local part of a valid address', '%22%26x%27%40unknown.example', 404, 'no mail configuration for unknown.example'],
+      ])('answers markup in %s without echoing it', async (_part, value, status, message) => {
+        const { response, body } = await getConfig(`/mail/config-v1.1.xml?emailaddress=${value}`)
+        expect(response.status).toBe(status)
+        expect(response.headers.get('Content-Type')).toMatch(/^text\/plain/)
+        expect(body).toBe(message)
       })
     })
 

@@ -22,7 +22,7 @@ describe('renderAutodiscoverError', () => {
     })
   })
 
-  it('escapes the message and writes no empty DebugData element (§5 "Value hygiene")', () => {
+  it('escapes the message and writes no empty DebugData element (§5.9)', () => {
     const document = renderAutodiscoverError(601, 'schema <urn:x&y> is "odd"', STAMP)
     expect(document).toContain('<Message>schema &lt;urn:x&amp;y&gt; is &quot;odd&quot;</Message>')
     expect(document).not.toContain('DebugData')

@@ -30,7 +30,7 @@ function pox(config: DomainConfig, options: { who?: EmailAddress; user?: UserIde
 }
 
 /**
- * How Thunderbird turns a Protocol into a socket type and an auth method (protocols.md §2.6): SSL
+ * How Thunderbird turns a Protocol into a socket type and an auth method (docs/clients.md §2.6): SSL
  * off or Encryption none → plain; else STARTTLS on 143/110/25/587, else SSL. SPA on → secure.
  */
 function thunderbirdReading(p: ProtocolNode) {
@@ -44,7 +44,7 @@ function thunderbirdReading(p: ProtocolNode) {
 }
 
 describe('renderPoxSettings', () => {
-  // §2.3 structure and §2.11 example.
+  // §2.3 structure and §2.3 example.
   it('writes User and Account with one Protocol per server, in the namespaces of §2.3', () => {
     const { document, root, response, protocols } = pox(aDomainConfig())
     expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<Autodiscover ')).toBe(true)
@@ -95,7 +95,7 @@ describe('renderPoxSettings', () => {
     expect(pox(config).protocols.map((p) => p.Type)).toEqual(['IMAP', 'POP3', 'SMTP'])
   })
 
-  // §0 item 9: Encryption TLS = STARTTLS, SSL = implicit TLS; SSL stays on for any TLS, because
+  // §2.3: Encryption TLS = STARTTLS, SSL = implicit TLS; SSL stays on for any TLS, because
   // Thunderbird reads SSL off as plaintext and ignores Encryption (§2.6).
   it.each<[SocketType, number, string, string, string]>([
     ['SSL', 993, 'on', 'SSL', 'SSL'],
@@ -113,7 +113,7 @@ describe('renderPoxSettings', () => {
     expect(thunderbirdReading(smtp ?? {}).socket).toBe('STARTTLS')
   })
 
-  // §0 item 8: SPA defaults to on when absent, so it is always written as off; AuthRequired is off
+  // §2.3: SPA defaults to on when absent, so it is always written as off; AuthRequired is off
   // only for SMTP without authentication.
   it.each<[Authentication, string]>([
     ['plain', 'on'],
@@ -133,7 +133,7 @@ describe('renderPoxSettings', () => {
     expect(imap).not.toHaveProperty('SMTPLast')
   })
 
-  // §1.4 "Placeholders" (src/placeholders.ts): POX clients do not expand them, so the service does.
+  // §5.12 (src/core/placeholders.ts): POX clients do not expand them, so the service does.
   it.each([
     ['%EMAILADDRESS%', 'Alice.Smith@example.net'],
     ['%EMAILLOCALPART%', 'Alice.Smith'],
@@ -157,7 +157,7 @@ describe('renderPoxSettings', () => {
     expect(protocols[0]?.LoginName).toBe('Alice.Smith@example.net')
   })
 
-  // The Autoconfig rule (render/servers.ts, §0 items 5–6), applied here too so every format
+  // The Autoconfig rule (src/core/server-choice.ts, §1.6, §5.10), applied here too so every format
   // steers clients to the same servers.
   it('leaves out a plain-text entry when the same protocol has an encrypted one', () => {
     const config = aDomainConfig({
@@ -166,7 +166,7 @@ describe('renderPoxSettings', () => {
     expect(pox(config).protocols.map((p) => `${p.Type} ${p.Port} ${p.Encryption}`)).toEqual(['IMAP 993 SSL', 'SMTP 25 None'])
   })
 
-  // §2.3 "Other clients": eM Client reads CalDAV/CardDAV entries with the URL in Server.
+  // §2.3: eM Client reads CalDAV/CardDAV entries with the URL in Server.
   it('adds CalDAV and CardDAV servers as Protocol entries with the URL in Server', () => {
     const config = aDomainConfig({
       servers: [],
@@ -188,7 +188,7 @@ describe('renderPoxSettings', () => {
     expect(response.User.DisplayName).toBe('A <b> & "c"')
   })
 
-  // §5 "Value hygiene"; §2.6: Thunderbird reads without namespaces, so no element has a prefix.
+  // §5.9; §2.6: Thunderbird reads without namespaces, so no element has a prefix.
   it('writes no empty elements, no padded values and no prefixed names', () => {
     const { document } = pox(
       aDomainConfig({

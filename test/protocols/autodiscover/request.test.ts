@@ -35,7 +35,7 @@ describe('parseAutodiscoverRequest', () => {
     expect(accepted(text)).toEqual({ emailAddress: 'alice@example.com', schema: expected })
   })
 
-  // §2.2 "Namespace pitfall" and §0 item 11: match by local name, any prefix, both spellings.
+  // §2.2: match by local name, any prefix, both spellings.
   it.each([
     ['https:// response schema', body(email('a@example.com') + schema(OUTLOOK_2006A.replace('http:', 'https:'))), 'outlook-2006a'],
     ['https:// mobilesync schema', body(email('a@example.com') + schema(MOBILESYNC.replace('http:', 'https:'))), 'mobilesync'],
@@ -58,7 +58,7 @@ describe('parseAutodiscoverRequest', () => {
     expect(accepted(body(email('tom&amp;jerry&#43;x&#x40;example.com'))).emailAddress).toBe('tom&jerry+x@example.com')
   })
 
-  // §2.2 "Parsing pitfall": Thunderbird does not escape the address it puts into the body.
+  // §2.2: Thunderbird does not escape the address it puts into the body.
   it.each([
     ['an unescaped &', 'tom&jerry@example.com'],
     ['an unescaped <', 'tom<jerry@example.com'],
@@ -103,7 +103,7 @@ describe('parseAutodiscoverRequest', () => {
     expect(message.length).toBeLessThan(250)
   })
 
-  // §0 item 11 and the issue: never expand entities or fetch DTDs; such bodies are refused unread.
+  // §2.2 and the issue: never expand entities or fetch DTDs; such bodies are refused unread.
   it.each([
     [
       'an entity-expansion attack',
@@ -120,7 +120,7 @@ describe('parseAutodiscoverRequest', () => {
     expect(accepted(body(email('&xxe;@example.com'))).emailAddress).toBe('&xxe;@example.com')
   })
 
-  // Found by the fuzz suite (test/routes/fuzz.test.ts): the parser throws past its nesting limit.
+  // Found by the fuzz suite (test/app/fuzz.test.ts): the parser throws past its nesting limit.
   it('answers a well-formed body nested beyond the parser limit as invalid instead of throwing', () => {
     const deep = `<Autodiscover>${'<a>'.repeat(5_000)}x${'</a>'.repeat(5_000)}</Autodiscover>`
     expect(refused(deep)).toEqual({ kind: 'invalid', message: 'the request body cannot be read: Maximum nested tags exceeded' })

@@ -1,5 +1,5 @@
 /**
- * Microsoft Autodiscover POX and mobilesync (protocols.md §2) through the whole service, on any
+ * Microsoft Autodiscover POX and mobilesync (docs/clients.md §2.1–§2.8) through the whole service, on any
  * storage driver (test/support/target.ts).
  */
 import { XMLParser } from 'fast-xml-parser'
@@ -58,7 +58,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
     afterEach(() => vi.restoreAllMocks())
 
     describe('POST /autodiscover/autodiscover.xml (POX)', () => {
-      // §0 item 10, §5 "Path case and aliases": every casing, and the root alias.
+      // §5.8, §5.8: every casing, and the root alias.
       it.each([
         '/autodiscover/autodiscover.xml',
         '/Autodiscover/Autodiscover.xml',
@@ -69,7 +69,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
       ])('answers Thunderbird’s request on %s with the settings', async (path) => {
         const { response, root } = await post(target, thunderbirdBody, { url: `https://${HOST}${path}` })
         expect(response.status).toBe(200)
-        // §2.3: 200, text/xml; per-user answers are not cached (§5 "Caching").
+        // §2.3: 200, text/xml; per-user answers are not cached (§5.6).
         expect(response.headers.get('Content-Type')).toBe('text/xml; charset=utf-8')
         expect(response.headers.get('Cache-Control')).toBe('no-store')
         expect(root.Response.User.DisplayName).toBe('alice@example.com')
@@ -112,7 +112,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
         expect(protocolsOf(root)).toHaveLength(3)
       })
 
-      // §2.2 "Namespace pitfall" and §0 item 11: both spellings, any prefix.
+      // §2.2: both spellings, any prefix.
       it.each([
         ['https:// namespaces', thunderbirdBody.replaceAll('http://schemas', 'https://schemas')],
         ['namespace prefixes', thunderbirdBody.replace(/<(\/?)(\w+)/g, '<$1ad:$2').replace('xmlns=', 'xmlns:ad=').replace('<ad:?xml', '<?xml')],
@@ -122,7 +122,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
         expect(protocolsOf(root)[0]?.Type).toBe('IMAP')
       })
 
-      // §2.2 "Parsing pitfall": Thunderbird sends the address unescaped.
+      // §2.2: Thunderbird sends the address unescaped.
       it('finds the settings for an address with an unescaped &', async () => {
         const { response, root, text } = await post(target, withAddress(thunderbirdBody, 'tom&jerry@example.com'))
         expect(response.status).toBe(200)
@@ -211,7 +211,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
         expect((await post(target, body)).response.status).toBe(200)
       })
 
-      // §5 "Credentials in requests": never required; a 401 would break Thunderbird.
+      // §5.7: never required; a 401 would break Thunderbird.
       it('answers with or without Authorization', async () => {
         const withAuth = await post(target, thunderbirdBody, { headers: { Authorization: `Basic ${btoa('alice@example.com:pw')}` } })
         const withoutAuth = await post(target, thunderbirdBody)
@@ -269,7 +269,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
           version: 2,
           provider: 'Dir Co',
           domains: [{ name: 'dir.example', ldapserver_id: 1 }],
-          // Nothing listens on this port (test/support/slapd-global-setup.ts): connections are refused.
+          // Nothing listens on this port (test/support/node/slapd-global-setup.ts): connections are refused.
           ldapservers: [ldapSeedEntry({ port: ldapPorts().closedPort, search_base: 'dc=dir,dc=example' })],
           servers: [{ type: 'imap', name: 'imap.dir.example' }],
         })
@@ -283,7 +283,7 @@ export function describeAutodiscover(target: ProtocolTarget): void {
     })
 
     describe('logging', () => {
-      // §2.2 "Credentials", §5 "Credentials in requests": Basic auth carries the real password.
+      // §2.2, §5.7: Basic auth carries the real password.
       it('never logs the Authorization header, the password or the body', async () => {
         const debug = await target.withSettings({ LOG_LEVEL: 'debug' })
         const lines = target.captureLog()

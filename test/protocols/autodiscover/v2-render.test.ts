@@ -48,7 +48,7 @@ describe('answerAutodiscoverV2', () => {
 })
 
 describe('invalidProtocol', () => {
-  // §2.9 "Unsupported protocol" body; the echoed value is filtered, never raw.
+  // §2.9: the InvalidProtocol body; the echoed value is filtered, never raw.
   it.each([
     ['EWS', "The given protocol value 'EWS' is invalid. Supported values are 'AutodiscoverV1,ActiveSync'"],
     ['<script>"x"</script>', "The given protocol value 'scriptxscript' is invalid. Supported values are 'AutodiscoverV1,ActiveSync'"],

@@ -1,5 +1,5 @@
 /**
- * Autodiscover v2 JSON (protocols.md §2.9) through the whole service, on any storage driver
+ * Autodiscover v2 JSON (docs/clients.md §2.9) through the whole service, on any storage driver
  * (test/support/target.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -23,7 +23,7 @@ async function getJson(target: ProtocolTarget, pathAndQuery: string) {
   return { status: response.status, body: (await response.json()) as Record<string, string> }
 }
 
-// §2.9: both request forms, any path case (§5 "Path case and aliases").
+// §2.9: both request forms, any path case (§5.8).
 const FORMS = [
   ['query', (address: string, protocol: string) => `/autodiscover/autodiscover.json?Email=${address}&Protocol=${protocol}`],
   ['query, other case', (address: string, protocol: string) => `/AutoDiscover/AutoDiscover.json?email=${address}&protocol=${protocol}&RedirectCount=1`],

@@ -1,6 +1,6 @@
 /**
- * The protocol-suite target on Node: the self-hosted server (src/self-hosted/server.ts, as
- * src/node.ts starts it) on a random port over a `file:` libsql database in a temporary folder,
+ * The protocol-suite target on Node: the self-hosted server (src/node/server.ts, as
+ * src/node/main.ts starts it) on a random port over a `file:` libsql database in a temporary folder,
  * reached through real HTTP. Requests arrive the way NGINX forwards them (docs/self-hosting/nginx-mailconf.conf):
  * to 127.0.0.1, with the client's Host, X-Forwarded-Proto and X-Forwarded-For, and PROXY_COUNT=1.
  * The servers run in the test's process (their log lines are the test's console output);
