@@ -9,7 +9,7 @@ import * as z from 'zod'
 import type { AppEnv } from '../app/env'
 import { normaliseDomain } from '../core/address'
 import { fail, ok, type Result } from '../core/result'
-import { named, type Answer, type Parameter } from './operation'
+import { arrayOf, named, type Answer, type NamedSchema, type Parameter } from './operation'
 
 export const ADMIN_BODY_LIMIT = 64 * 1024
 
@@ -79,3 +79,9 @@ export const COMMON_ANSWERS = {
   401: problem('missing or wrong admin token'),
   503: problem('the database is unavailable; retry after the Retry-After seconds'),
 } as const
+
+/** The answers of listing a collection. */
+export const listed = (view: NamedSchema, description: string) => ({ 200: { description, json: arrayOf(view) }, ...COMMON_ANSWERS })
+
+/** The answers of creating a resource from a body. */
+export const created = (view: NamedSchema) => ({ 201: { description: 'created', json: view }, 400: problem('invalid body; problems name the fields'), ...COMMON_ANSWERS })

@@ -11,8 +11,8 @@ import { domain, ldapserver } from '../../../schema/schema'
 import { runBatch } from '../../db/batch'
 import { usingDatabase, type Db } from '../../db/client'
 import { domainNames, flag, hostname, port, text } from '../fields'
-import { adminRouter, arrayOf, declare, deletedOf, named, zodBody } from '../operation'
-import { COMMON_ANSWERS, idParam, notFound, problem } from '../request'
+import { adminRouter, declare, deletedOf, named, zodBody } from '../operation'
+import { COMMON_ANSWERS, created, idParam, listed, notFound, problem } from '../request'
 import { groupLinks } from './links'
 
 /** An LDAP server's fields as the admin API and the seed format take them (before defaults). */
@@ -71,19 +71,15 @@ const TAG = 'ldapservers'
 
 export const ldapservers = adminRouter()
 
-declare(ldapservers, { method: 'get', path: '/', operationId: 'listLdapServers', summary: 'List LDAP servers with the domains that use them', tag: TAG, answers: { 200: { description: 'every LDAP server', json: arrayOf(VIEW) }, ...COMMON_ANSWERS } }, async (c) =>
+declare(ldapservers, { method: 'get', path: '/', operationId: 'listLdapServers', summary: 'List LDAP servers with the domains that use them', tag: TAG, answers: listed(VIEW, 'every LDAP server') }, async (c) =>
   c.json(await list(c.var.db)),
 )
 
-declare(
-  ldapservers,
-  { method: 'post', path: '/', operationId: 'createLdapServer', summary: 'Create an LDAP server', tag: TAG, body: zodBody(BODY), answers: { 201: { description: 'created', json: VIEW }, 400: problem('invalid body; problems name the fields'), ...COMMON_ANSWERS } },
-  async (c, body) => {
-    const [row] = await usingDatabase(() => c.var.db.insert(ldapserver).values({ ...body, bind_password: body.bind_password ?? null }).returning())
-    if (!row) throw new Error('INSERT … RETURNING returned no row')
-    return c.json({ ...withoutPassword(row).row, has_bind_password: row.bind_password !== null, domains: [] }, 201)
-  },
-)
+declare(ldapservers, { method: 'post', path: '/', operationId: 'createLdapServer', summary: 'Create an LDAP server', tag: TAG, body: zodBody(BODY), answers: created(VIEW) }, async (c, body) => {
+  const [row] = await usingDatabase(() => c.var.db.insert(ldapserver).values({ ...body, bind_password: body.bind_password ?? null }).returning())
+  if (!row) throw new Error('INSERT … RETURNING returned no row')
+  return c.json({ ...withoutPassword(row).row, has_bind_password: row.bind_password !== null, domains: [] }, 201)
+})
 
 declare(ldapservers, { method: 'get', path: '/{id}', operationId: 'getLdapServer', summary: 'Read an LDAP server', tag: TAG, parameters: [ID.doc], answers: { 200: { description: 'the LDAP server', json: VIEW }, 400: problem('not an id'), 404: problem('no such LDAP server'), ...COMMON_ANSWERS } }, async (c) => {
   const id = ID.read(c)

@@ -11,8 +11,8 @@ import { davserver, server } from '../../../schema/schema'
 import { isConstraintViolation, runBatch } from '../../db/batch'
 import { DatabaseUnavailableError, usingDatabase, type Db } from '../../db/client'
 import { domainNames } from '../fields'
-import { adminRouter, arrayOf, declare, named, zodBody, type AdminRouter } from '../operation'
-import { COMMON_ANSWERS, domainKeyParam, idParam, notFound, problem } from '../request'
+import { adminRouter, declare, named, zodBody, type AdminRouter } from '../operation'
+import { COMMON_ANSWERS, created, domainKeyParam, idParam, listed, notFound, problem } from '../request'
 import { findDomain } from './domains'
 import { deleteLinksOf, groupLinks, linkStatement, selectLinks, unlinkStatement, type LinkTable } from './links'
 
@@ -54,13 +54,13 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
   const routes = adminRouter()
   const answers = (ok: string) => ({ 200: { description: ok, json: VIEW }, 400: problem('invalid id or body'), 404: problem(`no such ${label}`), ...COMMON_ANSWERS })
 
-  declare(routes, { method: 'get', path: '/', operationId: `list${noun}s`, summary: `List ${label}s with the domains they serve`, tag: plural, answers: { 200: { description: `every ${label}`, json: arrayOf(VIEW) }, ...COMMON_ANSWERS } }, async (c) =>
+  declare(routes, { method: 'get', path: '/', operationId: `list${noun}s`, summary: `List ${label}s with the domains they serve`, tag: plural, answers: listed(VIEW, `every ${label}`) }, async (c) =>
     c.json(await list(c.var.db)),
   )
 
   declare(
     routes,
-    { method: 'post', path: '/', operationId: `create${noun}`, summary: `Create a ${label}`, tag: plural, body: zodBody(BODY), answers: { 201: { description: 'created', json: VIEW }, 400: problem('invalid body; problems name the fields'), ...COMMON_ANSWERS } },
+    { method: 'post', path: '/', operationId: `create${noun}`, summary: `Create a ${label}`, tag: plural, body: zodBody(BODY), answers: created(VIEW) },
     async (c, body) => {
       const row = await usingDatabase(() => spec.insert(c.var.db, body))
       if (!row) throw new Error('INSERT … RETURNING returned no row')

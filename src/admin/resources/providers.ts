@@ -11,8 +11,8 @@ import { runStatements } from '../../db/batch'
 import { usingDatabase } from '../../db/client'
 import { DOMAIN_DEPENDENTS } from '../../db/tables'
 import { text } from '../fields'
-import { adminRouter, arrayOf, declare, deletedOf, named, zodBody } from '../operation'
-import { COMMON_ANSWERS, flagQuery, idParam, notFound, problem } from '../request'
+import { adminRouter, declare, deletedOf, named, zodBody } from '../operation'
+import { COMMON_ANSWERS, created, flagQuery, idParam, listed, notFound, problem } from '../request'
 
 // Spec(autoconfig draft, displayName/displayShortName): MUST ≤ 60 and ≤ 20 characters.
 const MAX_PROVIDER_NAME = 60
@@ -73,19 +73,15 @@ const TAG = 'providers'
 
 export const providers = adminRouter()
 
-declare(providers, { method: 'get', path: '/', operationId: 'listProviders', summary: 'List providers, oldest first', tag: TAG, answers: { 200: { description: 'every provider', json: arrayOf(PROVIDER) }, ...COMMON_ANSWERS } }, async (c) =>
+declare(providers, { method: 'get', path: '/', operationId: 'listProviders', summary: 'List providers, oldest first', tag: TAG, answers: listed(PROVIDER, 'every provider') }, async (c) =>
   c.json(await listProviders(c.var.db)),
 )
 
-declare(
-  providers,
-  { method: 'post', path: '/', operationId: 'createProvider', summary: 'Create a provider', tag: TAG, body: zodBody(PROVIDER_BODY), answers: { 201: { description: 'created', json: PROVIDER }, 400: problem('invalid body; problems name the fields'), ...COMMON_ANSWERS } },
-  async (c, body) => {
-    const [row] = await usingDatabase(() => c.var.db.insert(provider).values(body).returning())
-    if (!row) throw new Error('INSERT … RETURNING returned no row')
-    return c.json({ ...row, domains: [] }, 201)
-  },
-)
+declare(providers, { method: 'post', path: '/', operationId: 'createProvider', summary: 'Create a provider', tag: TAG, body: zodBody(PROVIDER_BODY), answers: created(PROVIDER) }, async (c, body) => {
+  const [row] = await usingDatabase(() => c.var.db.insert(provider).values(body).returning())
+  if (!row) throw new Error('INSERT … RETURNING returned no row')
+  return c.json({ ...row, domains: [] }, 201)
+})
 
 declare(providers, { method: 'get', path: '/{id}', operationId: 'getProvider', summary: 'Read a provider', tag: TAG, parameters: [ID.doc], answers: { 200: { description: 'the provider', json: PROVIDER }, 400: problem('not an id'), 404: problem('no such provider'), ...COMMON_ANSWERS } }, async (c) => {
   const id = ID.read(c)
