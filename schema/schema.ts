@@ -12,7 +12,7 @@ export const SOCKET_TYPES = ['SSL', 'STARTTLS', 'plain'] as const
 /**
  * Stored authentication values. automx2's `plain`/`secure` spellings are kept; each one has a
  * mapping in every output format (Apple has no GSSAPI or client-certificate value, so those are
- * not allowed here: see protocols.md §3.3).
+ * not allowed here: see docs/clients.md §3.3).
  */
 export const AUTHENTICATIONS = ['plain', 'secure', 'NTLM', 'OAuth2', 'none'] as const
 export const DAV_TYPES = ['caldav', 'carddav'] as const
@@ -127,7 +127,7 @@ export const davserverDomain = sqliteTable(
 
 /**
  * The Exchange ActiveSync endpoint of a domain (mobilesync Autodiscover and Autodiscover v2,
- * protocols.md §2.8–2.9). Not part of automx2's model, so it lives in its own table rather than in
+ * docs/clients.md §2.8–§2.9). Not part of automx2's model, so it lives in its own table rather than in
  * a new column of an automx2 table; at most one per domain, and https only (EAS clients send the
  * user's password with every request).
  */

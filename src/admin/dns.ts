@@ -1,4 +1,5 @@
 /** GET /admin/dns/{domain}[?format=json]: the DNS records to publish for a domain (dns/records.ts). */
+import { failAsJson } from '../app/failures'
 import { requestHostname } from '../app/request-facts'
 import { toAccount } from '../core/account'
 import { normaliseDomain } from '../core/address'
@@ -34,7 +35,7 @@ declare(
     const format = c.req.query('format') ?? 'zone'
     if (format !== 'zone' && format !== 'json') return c.json({ error: "format must be 'zone' or 'json'" }, 400)
     const config = await findDomainConfig(c.var.db, domain)
-    if (!config) return c.json({ error: `no mail configuration for ${domain}` }, 404)
+    if (!config) return failAsJson(c, { kind: 'unknown-domain', domain })
     // The CNAME/SRV target: this service's public name, configurable because the admin request may
     // reach it under another name (localhost, an internal host) than clients should use.
     const serviceHost = c.env.SERVICE_HOSTNAME ?? requestHostname(c)

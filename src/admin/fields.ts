@@ -3,8 +3,19 @@
  * Resource modules (admin/resources/) override the columns of their table with these; wire names
  * are automx2's column names.
  */
+import { is, SQL } from 'drizzle-orm'
 import * as z from 'zod'
 import { normaliseDomain } from '../core/address'
+
+/**
+ * A column's default value as schema/schema.ts declares it, so that the API's defaults (which a
+ * `PUT` applies to omitted fields) have one owner: the table.
+ */
+export function defaultOf<D>(column: { readonly default: D | SQL | undefined; readonly name: string }): D {
+  const value = column.default
+  if (value === undefined || is(value, SQL)) throw new Error(`column ${column.name} has no plain default`)
+  return value
+}
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 
@@ -52,8 +63,8 @@ export const domainName = z
     return name
   })
 
-/** A username template: placeholders allowed (docs/clients.md §1.4). */
-export const username = text(255).default('%EMAILADDRESS%')
+/** A username template: placeholders allowed (docs/clients.md §1.4); the column gives the default. */
+export const username = text(255)
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })
 

@@ -48,6 +48,12 @@ export interface Parameter {
   readonly required?: boolean
 }
 
+/** A value the request carries in its path or query: its description, and how it is read. */
+export interface RequestValue<T> {
+  readonly doc: Parameter
+  read(c: Context<AppEnv>): Result<T, Response>
+}
+
 export interface Answer {
   readonly description: string
   /** The JSON body; a named schema becomes a $ref. */
@@ -83,7 +89,8 @@ export interface Operation {
   readonly operationId: string
   readonly summary: string
   readonly tag: string
-  readonly parameters?: readonly Parameter[]
+  /** Path and query values are checked before the body is read, so a bad id is named first. */
+  readonly parameters?: readonly (Parameter | RequestValue<unknown>)[]
   readonly answers: Readonly<Record<number, Answer>>
   /** Served, but left out of the document: an alias of a documented path. */
   readonly hidden?: boolean
@@ -114,13 +121,21 @@ export function declare<T>(router: AdminRouter, operation: Operation & { readonl
       operationId,
       summary,
       tags: [tag],
-      parameters: parameters.map((p) => ({ ...p, schema: { ...p.schema } })),
+      parameters: parameters.map((p) => {
+        const doc = 'doc' in p ? p.doc : p
+        return { ...doc, schema: { ...doc.schema } }
+      }),
       ...(body ? { request: { body: { required: true, content: { 'application/json': { schema: ref(body.described) } } } } } : {}),
       responses: Object.fromEntries(Object.entries(answers).map(([status, answer]) => [status, { description: answer.description, ...toContent(answer) }])),
     })
   }
   const honoPath = path.replace(/\{(\w+)\}/g, ':$1')
+  const readers = parameters.flatMap((p) => ('read' in p ? [p] : []))
   router.on(method.toUpperCase(), honoPath, async (c) => {
+    for (const reader of readers) {
+      const value = reader.read(c)
+      if (!value.ok) return value.error
+    }
     if (!body) return handler(c)
     const read = await readBody(c, body)
     return read.ok ? handler(c, read.value) : read.error

@@ -9,20 +9,19 @@ import * as z from 'zod'
 import type { AppEnv } from '../app/env'
 import { normaliseDomain } from '../core/address'
 import { fail, ok, type Result } from '../core/result'
-import { arrayOf, named, type Answer, type NamedSchema, type Parameter } from './operation'
+import { arrayOf, named, type Answer, type NamedSchema, type RequestValue } from './operation'
 
 export const ADMIN_BODY_LIMIT = 64 * 1024
 
-export const limitBody = (maxSize: number) =>
-  bodyLimit({ maxSize, onError: (c) => c.json({ error: `the body is larger than ${maxSize} bytes` }, 413) })
+/** 413 past `maxSize` bytes, naming the limit (and what the body is, where it has a name). */
+export const limitBody = (maxSize: number, what = 'body') =>
+  bodyLimit({ maxSize, onError: (c) => c.json({ error: `the ${what} is larger than ${maxSize} bytes` }, 413) })
 
 export const notFound = (c: Context<AppEnv>, what: string) => c.json({ error: `no ${what}` }, 404)
 
-/** A value the request carries: its description, and how it is read. */
-export interface RequestValue<T> {
-  readonly doc: Parameter
-  read(c: Context<AppEnv>): Result<T, Response>
-}
+
+/** 400 for a value that should have been a row id. */
+export const notAnId = (c: Context<AppEnv>, text: string) => c.json({ error: `'${text}' is not an id (a positive whole number)` }, 400)
 
 /** A row id from the path: a positive whole number. */
 export function parseId(text: string): number | null {
@@ -34,7 +33,7 @@ export const idParam = (description: string): RequestValue<number> => ({
   read(c) {
     const text = c.req.param('id') ?? ''
     const id = parseId(text)
-    return id === null ? fail(c.json({ error: `'${text}' is not an id (a positive whole number)` }, 400)) : ok(id)
+    return id === null ? fail(notAnId(c, text)) : ok(id)
   },
 })
 

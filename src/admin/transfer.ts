@@ -25,7 +25,7 @@ declare(
     operationId: 'exportDatabase',
     summary: 'The whole database as a seed document (multi-provider form, ids kept)',
     tag: TAG,
-    parameters: [INCLUDE_SECRETS.doc],
+    parameters: [INCLUDE_SECRETS],
     answers: { 200: { description: 'the document', json: ref(SEED_BODY.described) }, 400: problem('a bad include_secrets value'), ...COMMON_ANSWERS },
   },
   async (c) => {
@@ -44,7 +44,7 @@ declare(
     operationId: 'importDatabase',
     summary: 'Load a seed document, all-or-nothing',
     tag: TAG,
-    parameters: [REPLACE.doc],
+    parameters: [REPLACE],
     body: SEED_BODY,
     answers: {
       200: { description: 'counts written', json: { type: 'object', properties: { written: { type: 'object', additionalProperties: { type: 'integer' } }, replaced: { type: 'boolean' } } } },

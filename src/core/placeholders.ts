@@ -5,12 +5,13 @@
  */
 import type { EmailAddress } from './model'
 
-export const EMAILADDRESS = '%EMAILADDRESS%'
-export const EMAILLOCALPART = '%EMAILLOCALPART%'
-export const EMAILDOMAIN = '%EMAILDOMAIN%'
+const EMAILADDRESS = '%EMAILADDRESS%'
+const EMAILLOCALPART = '%EMAILLOCALPART%'
+const EMAILDOMAIN = '%EMAILDOMAIN%'
 
-const PLACEHOLDER = /%EMAILADDRESS%|%EMAILLOCALPART%|%EMAILDOMAIN%/g
-const HAS_PLACEHOLDER = /%EMAILADDRESS%|%EMAILLOCALPART%|%EMAILDOMAIN%/
+const ANY_PLACEHOLDER = [EMAILADDRESS, EMAILLOCALPART, EMAILDOMAIN].join('|')
+const PLACEHOLDER = new RegExp(ANY_PLACEHOLDER, 'g')
+const HAS_PLACEHOLDER = new RegExp(ANY_PLACEHOLDER)
 
 function valueOf(name: string, who: EmailAddress): string {
   return name === EMAILADDRESS ? who.address : name === EMAILLOCALPART ? who.localPart : who.domain
@@ -37,7 +38,8 @@ export function expandPlaceholdersInUrl(template: string, who: EmailAddress): st
  * → `/SOGo/dav/`: the collection root a client starts its discovery from (RFC 6764 §5, §6).
  */
 export function contextPath(urlTemplate: string): string {
-  const path = new URL(urlTemplate).pathname
+  // Stored URLs are validated on the way in; one written into the database by hand may not parse.
+  const path = URL.canParse(urlTemplate) ? new URL(urlTemplate).pathname : '/'
   const segments = path.split('/')
   const first = segments.findIndex((segment) => HAS_PLACEHOLDER.test(segment))
   if (first < 0) return path

@@ -30,6 +30,9 @@ export interface PrimaryServers<S> {
 
 export type MissingServer = 'incoming' | 'outgoing'
 
+/** What a format that needs one of each says when a domain lacks one. */
+export const describeMissingServer = (domain: string, missing: MissingServer) => `${domain} has no ${missing} mail server configured`
+
 const encryptedFirst = (s: Choosable) => (isEncrypted(s) ? 0 : 1)
 const imapFirst = (s: Choosable) => (s.type === 'imap' ? 0 : 1)
 

@@ -4,7 +4,7 @@
  * off a domain. Purging, deleting a domain or a provider's domains, and the tests that check nothing
  * was written all read these lists, so a new table is covered by adding it to schema/schema.ts.
  */
-import { getTableName, is } from 'drizzle-orm'
+import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm'
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from '../../schema/schema'
 
@@ -37,3 +37,18 @@ export const DOMAIN_DEPENDENTS = TABLES_IN_DELETE_ORDER.flatMap((table) =>
     return foreignTable === schema.domain && columns.length === 1 && column ? [{ table, column }] : []
   }),
 )
+
+/**
+ * `values` as a whole row for an UPDATE that replaces: every column the values leave out (but
+ * those in `keep`) gets its default, or null. A column added to a table is then reset by a `PUT`
+ * that omits it, like every other field, without code naming it.
+ */
+export function asReplacement<T extends Record<string, unknown>>(table: SQLiteTable, values: T, keep: readonly string[] = []): T {
+  const omitted: Record<string, unknown> = {}
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (column.primary || key in values || keep.includes(key)) continue
+    const fallback = column.default === undefined || is(column.default, SQL) ? null : column.default
+    if (fallback !== null || !column.notNull) omitted[key] = fallback
+  }
+  return Object.assign({}, values, omitted)
+}

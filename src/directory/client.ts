@@ -91,11 +91,13 @@ export function createFindUser(options: FindUserOptions): FindUser {
     const password = resolveBindPassword(ldap.bindPassword, readSecret)
     if (!password.ok) return fail('config', BIND_PASSWORD_ERROR_MESSAGES[password.error])
 
-    const client = new Client({
-      url: ldapUrl(ldap),
-      connectTimeout: timeoutMs,
-      timeout: timeoutMs,
-    })
+    let client: Client
+    try {
+      client = new Client({ url: ldapUrl(ldap), connectTimeout: timeoutMs, timeout: timeoutMs })
+    } catch (error) {
+      // A host the URL parser refuses (a row written by hand): the directory cannot be asked.
+      return fail('config', describeError(error, who))
+    }
     let stage: DirectoryStage = ldap.bindUser ? 'bind' : 'search'
     try {
       // Anonymous when the row names no bind user (automx2 behaviour).

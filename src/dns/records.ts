@@ -88,7 +88,7 @@ export function renderDnsRecords(account: ResolvedAccount, serviceHost: string):
     }
   }
   const service = fqdn(serviceHost)
-  // docs/clients.md §4.1–§4.6.3: Outlook and Thunderbird ignore the SRV port and build an https URL.
+  // docs/clients.md §4.3: Outlook and Thunderbird ignore the SRV port and build an https URL.
   records.push({ type: 'SRV', name: `_autodiscover._tcp.${fqdn(domain)}`, ttl: DNS_TTL, priority: 0, weight: 0, port: 443, target: service })
   records.push({ type: 'CNAME', name: `autoconfig.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
   records.push({ type: 'CNAME', name: `autodiscover.${fqdn(domain)}`, ttl: DNS_TTL, target: service })

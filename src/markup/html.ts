@@ -1,5 +1,5 @@
 /**
- * A tagged template for HTML (interpolation rules: render/template.ts). Values only ever land in
+ * A tagged template for HTML (interpolation rules: template.ts). Values only ever land in
  * text or in double-quoted attribute values, where escaping `& < > " '` is sufficient.
  */
 import { interpolate, type TemplateRules, type TemplateValue } from './template'

@@ -1,4 +1,4 @@
-/** A tagged template for XML (interpolation rules: render/template.ts). */
+/** A tagged template for XML (interpolation rules: template.ts). */
 import { interpolate, type TemplateRules, type TemplateValue } from './template'
 
 export class XmlFragment {

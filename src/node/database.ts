@@ -11,12 +11,17 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLibsqlDb, type Db } from '../db/client'
 
-/** `schema/migrations` of the project holding `moduleUrl`: the nearest one in a folder above it. */
+/**
+ * `schema/migrations` of the project holding `moduleUrl` (src/node/main.ts, or its bundle in dist/):
+ * searched upwards to the first folder with a package.json, the project root, and no further.
+ */
 export function findMigrationsFolder(moduleUrl: string): string {
   for (let folder = dirname(fileURLToPath(moduleUrl)); ; folder = dirname(folder)) {
     const candidate = join(folder, 'schema', 'migrations')
-    if (existsSync(candidate)) return candidate
-    if (dirname(folder) === folder) throw new Error(`no schema/migrations folder above ${fileURLToPath(moduleUrl)}`)
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate
+    if (existsSync(join(folder, 'package.json')) || dirname(folder) === folder) {
+      throw new Error(`no schema/migrations in the project of ${fileURLToPath(moduleUrl)}`)
+    }
   }
 }
 

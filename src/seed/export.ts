@@ -47,7 +47,7 @@ export async function exportDatabase(db: Db, options: ExportOptions) {
   return {
     version: 2 as const,
     // automx2 calls a provider's name `provider` in a seed document.
-    providers: providers.map(({ name, ...p }) => ({ ...p, provider: name, domains: domainsOf.get(p.id) ?? [] })),
+    providers: providers.map(({ id, name, ...rest }) => ({ id, provider: name, ...rest, domains: domainsOf.get(id) ?? [] })),
     servers: [
       ...servers.map((s) => ({ ...s, domains: serverDomains.get(s.id) ?? [] })),
       ...davServers.map((d) => ({ ...d, domains: davDomains.get(d.id) ?? [] })),

@@ -14,10 +14,11 @@
 import * as z from 'zod'
 import type { davserver, ldapserver, server as serverTable } from '../../schema/schema'
 import { domainName, httpsUrl, id } from '../admin/fields'
-import { davServerFields, withDavDefaults } from '../admin/resources/davservers'
-import { ldapServerFields, withLdapDefaults } from '../admin/resources/ldapservers'
-import { providerFields, withShortName } from '../admin/resources/providers'
-import { mailServerFields, noAnonymousIncoming, withServerDefaults } from '../admin/resources/servers'
+import { davServerObject, withDavDefaults } from '../admin/resources/davservers'
+import { domainObject } from '../admin/resources/domains'
+import { ldapServerObject, withLdapDefaults } from '../admin/resources/ldapservers'
+import { providerFields, providerObject, withShortName } from '../admin/resources/providers'
+import { mailServerObject, noAnonymousIncoming, withServerDefaults } from '../admin/resources/servers'
 import { named, type Body } from '../admin/operation'
 import { describeIssue, toProblems, type Problem } from '../admin/problems'
 import { fail, ok, type Result } from '../core/result'
@@ -52,12 +53,14 @@ export interface SeedPlan {
 }
 
 const servedDomains = z.array(domainName, { error: 'must be a list of domain names' }).optional()
-// A server entry is a resource body (admin/resources/) plus an optional id and the domains it serves.
-const seedMailServer = z
-  .strictObject({ id: id.optional(), ...mailServerFields, domains: servedDomains })
+// Entries are the resources of the admin API (admin/resources/: every column of their table), plus
+// an id where automx2 has none, and the domains a server serves.
+const seedMailServer = mailServerObject
+  .extend({ id: id.optional(), domains: servedDomains })
+  .strict()
   .superRefine(noAnonymousIncoming)
   .transform(withServerDefaults)
-const seedDavServer = z.strictObject({ id: id.optional(), ...davServerFields, domains: servedDomains }).transform(withDavDefaults)
+const seedDavServer = davServerObject.extend({ id: id.optional(), domains: servedDomains }).strict().transform(withDavDefaults)
 const seedActiveSync = z.strictObject({
   id: id.optional(),
   type: z.literal('activesync'),
@@ -95,12 +98,12 @@ const server = z.unknown().transform((value, ctx) => {
   return parsed.data
 })
 
-const ldapServer = z.strictObject({ id, ...ldapServerFields }).transform(withLdapDefaults)
+const ldapServer = ldapServerObject.extend({ id }).strict().transform(withLdapDefaults)
 
 const domain = z.union(
   [
     domainName.transform((name) => ({ name, ldapserver_id: null, id: undefined })),
-    z.strictObject({ id: id.optional(), name: domainName, ldapserver_id: id.nullable().default(null) }),
+    domainObject.omit({ provider_id: true }).extend({ id: id.optional() }).strict(),
   ],
   { error: 'must be a domain name or an object {"name": …, "ldapserver_id"?: …}' },
 )
@@ -116,20 +119,12 @@ const shared = {
 }
 
 // automx2 calls the provider's name `provider` in a seed.
-const providerEntry = z.strictObject({
-  id: id.optional(),
-  provider: providerFields.name,
-  short_name: providerFields.short_name,
-  domains,
-})
+const providerEntry = providerObject.omit({ name: true }).extend({ id: id.optional(), provider: providerFields.name, domains }).strict()
 
-const singleProviderDocument = z.strictObject({
-  version,
-  provider: providerFields.name,
-  short_name: providerFields.short_name,
-  domains,
-  ...shared,
-})
+const singleProviderDocument = providerObject
+  .omit({ id: true, name: true })
+  .extend({ version, provider: providerFields.name, domains, ...shared })
+  .strict()
 const multiProviderDocument = z.strictObject({
   version: z.literal(2, { error: 'the multi-provider form needs "version": 2' }),
   // May be empty: an export of a database holding only servers must load back too.
@@ -148,9 +143,9 @@ function readDocument(input: object): Result<{ doc: Document; domainPath: (p: nu
   }
   const parsed = singleProviderDocument.safeParse(input)
   if (!parsed.success) return fail(toProblems(parsed.error))
-  const { provider, short_name, domains: list, servers, ldapservers } = parsed.data
+  const { version: _version, servers, ldapservers, ...entry } = parsed.data
   return ok({
-    doc: { providers: [{ provider, short_name, domains: list }], servers, ldapservers },
+    doc: { providers: [entry], servers, ldapservers },
     domainPath: (_p, d) => `domains[${d}]`,
   })
 }
@@ -228,9 +223,9 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
     else servers.push({ ...s, ...links })
   }
   return ok({
-    providers: doc.providers.map((p) => ({
-      provider: { ...withShortName({ name: p.provider, short_name: p.short_name }), ...(p.id === undefined ? {} : { id: p.id }) },
-      domains: p.domains.map((d) => ({ name: d.name, ldapserver_id: d.ldapserver_id, ...(d.id === undefined ? {} : { id: d.id }) })),
+    providers: doc.providers.map(({ provider: name, domains: own, id: providerId, ...rest }) => ({
+      provider: { ...withShortName({ ...rest, name }), ...(providerId === undefined ? {} : { id: providerId }) },
+      domains: own.map(({ id: domainId, ...d }) => ({ ...d, ...(domainId === undefined ? {} : { id: domainId }) })),
     })),
     servers,
     davServers,

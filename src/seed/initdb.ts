@@ -42,10 +42,10 @@ for (const path of ['/initdb', '/initdb/']) {
   initdb.use(path, requireAdmin)
   declare(
     initdb,
-    { method: 'get', path, hidden, operationId: 'loadSample', summary: 'Load the sample data (seed/sample.json) into an empty database', tag: TAG, answers: { 200: WRITTEN, 409: problem('the database holds providers'), ...COMMON_ANSWERS } },
+    { method: 'get', path, hidden, operationId: 'loadSample', summary: 'Load the sample data (seed/sample.json) into an empty database (also at /initdb/)', tag: TAG, answers: { 200: WRITTEN, 409: problem('the database holds providers'), ...COMMON_ANSWERS } },
     async (c) => answer(c, await loadIntoEmpty(c.var.db, sample)),
   )
-  initdb.post(path, limitBody(SEED_BODY_LIMIT))
+  initdb.post(path, limitBody(SEED_BODY_LIMIT, 'seed document'))
   declare(
     initdb,
     {
@@ -53,7 +53,7 @@ for (const path of ['/initdb', '/initdb/']) {
       path,
       hidden,
       operationId: 'loadSeed',
-      summary: 'Load a seed document (automx2 v1/v2 or the multi-provider form) into an empty database, all-or-nothing',
+      summary: 'Load a seed document (automx2 v1/v2 or the multi-provider form) into an empty database, all-or-nothing (also at /initdb/)',
       tag: TAG,
       body: SEED_BODY,
       answers: { 200: WRITTEN, 400: problem('invalid document; problems name the fields'), 409: problem('the database holds providers'), 413: problem('body over 5 MiB'), ...COMMON_ANSWERS },
@@ -67,10 +67,13 @@ for (const path of ['/initdb', '/initdb/']) {
       path,
       hidden,
       operationId: 'purge',
-      summary: 'Delete every row of every table',
+      summary: 'Delete every row of every table (also at /initdb/)',
       tag: TAG,
-      answers: { 200: { description: 'what was deleted', json: { type: 'object', properties: { deleted: { type: 'object', properties: { providers: { type: 'integer' }, domains: { type: 'integer' } } } } } }, ...COMMON_ANSWERS },
+      answers: { 200: { description: 'what was deleted', json: { type: 'object', properties: { deleted: { type: 'object', properties: { providers: { type: 'integer' }, domains: { type: 'integer' } } } } } }, 409: problem('the data changed meanwhile'), ...COMMON_ANSWERS },
     },
-    async (c) => c.json({ deleted: await purgeAll(c.var.db) }, 200),
+    async (c) => {
+      const purged = await purgeAll(c.var.db)
+      return purged.ok ? c.json({ deleted: purged.value }, 200) : c.json({ error: 'the data changed while it was being deleted; try again' }, 409)
+    },
   )
 }

@@ -137,10 +137,10 @@ function purgeStatements(db: Db): BatchItem<'sqlite'>[] {
 }
 
 /** Deletes every row of every table, atomically; returns how many providers and domains went. */
-export async function purgeAll(db: Db): Promise<{ providers: number; domains: number }> {
+export async function purgeAll(db: Db): Promise<Result<{ providers: number; domains: number }, 'conflict'>> {
   const [providers, domains] = await usingDatabase(() => Promise.all([db.$count(t.provider), db.$count(t.domain)]))
-  await runStatements(db, purgeStatements(db))
-  return { providers, domains }
+  const purged = await runStatements(db, purgeStatements(db))
+  return purged.ok ? ok({ providers, domains }) : purged
 }
 
 export type LoadOutcome =

@@ -126,6 +126,11 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         expect(await tableContents(target)).toEqual(before)
       })
 
+      it('names a bad ?replace value before looking at the body', async () => {
+        const response = await importing('{', '?replace=maybe')
+        expect(response).toEqual({ status: 400, body: { error: 'replace must be true or false' } })
+      })
+
       it('answers 413 for an import over 5 MiB', async () => {
         const response = await importing({ ...sample, padding: 'x'.repeat(5 * 1024 * 1024) })
         expect(response.status).toBe(413)

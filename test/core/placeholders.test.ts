@@ -58,6 +58,8 @@ describe('contextPath', () => {
     ['https://dav.example.net/dav/users/%EMAILLOCALPART%', '/dav/users/'],
     ['https://dav.example.net/%EMAILADDRESS%/', '/'],
     ['https://dav.example.net', '/'],
+    // A row written into the database by hand may not parse; the account must still resolve.
+    ['not a url', '/'],
   ])('%s → %s', (template, expected) => {
     expect(contextPath(template)).toBe(expected)
   })

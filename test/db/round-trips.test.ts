@@ -11,7 +11,7 @@ beforeEach(async () => {
 })
 
 // Workerd-only: counts statements through a wrapped D1 binding; the libsql counterpart is
-// test/node/round-trips.test.ts. Design card: one database round trip per config request.
+// test/db/round-trips.node.test.ts. Design card: one database round trip per config request.
 describe('database round trips per config request', () => {
   it.each([
     ['a known domain', 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40example.net', 200],

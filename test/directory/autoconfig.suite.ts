@@ -166,7 +166,7 @@ export function describeLdap(target: ProtocolTarget): void {
         expect(errorRecord()).toMatchObject({ stage: 'bind', cause: expect.stringMatching(/timed out/i) })
       })
 
-      it('never writes an ldapts debug line (workerd debuglog is always on; src/shims/node-util.js)', async () => {
+      it('never writes an ldapts debug line (workerd debuglog is always on; src/directory/node-util-shim.js)', async () => {
         await forAddress('john.doe@example.com', { LOG_LEVEL: 'debug' })
         expect(lines.length).toBeGreaterThan(0)
         expect(lines.join('\n')).not.toMatch(/LDAPTS|john\.doe|reader-secret|cn=reader/)

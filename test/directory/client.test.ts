@@ -158,6 +158,11 @@ describe('createFindUser: failures throw DirectoryError and are logged without s
     expect(elapsed).toBeLessThan(1_500)
   })
 
+  it('a host no URL can hold (a row written by hand): stage config, not a crash', async () => {
+    const { error } = await failure({}, fixtureLdapServer({ host: 'bad host' }))
+    expect(error).toMatchObject({ name: 'DirectoryError', stage: 'config' })
+  })
+
   it('env: secret that is not set: stage config, no connection attempt needed', async () => {
     const { error, lines } = await failure({}, fixtureLdapServer({ bindPassword: 'env:LDAP_READER_PASSWORD' }))
     expect(error).toMatchObject({ stage: 'config', reason: expect.stringContaining('not set') })

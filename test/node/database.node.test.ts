@@ -2,9 +2,15 @@
  * A libsql database that fails under the Node server answers as a broken D1 does in workerd
  * (test/app/failures.test.ts): 503 with Retry-After, no stack trace, the cause logged.
  * The failure is real: the server's libsql client is closed under it, so every statement throws.
+ * Also where the Node entry finds its migrations.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import sample from '../../seed/sample.json'
+import { findMigrationsFolder } from '../../src/node/database'
 import { adminHeaders, seed } from '../support/target'
 import { startNodeTarget } from '../support/node/node-target'
 
@@ -52,5 +58,19 @@ describe('libsql failures under the Node server', () => {
     expect(response.status).toBe(503)
     expect(lines.some((l) => l.includes('"level":"error"'))).toBe(true)
     expect(lines.join('\n')).not.toMatch(/Hunter2-Secret|secret-host|insert into/i)
+  })
+})
+
+describe('findMigrationsFolder', () => {
+  it('finds schema/migrations from src/node/ and stops at the project root', () => {
+    expect(findMigrationsFolder(new URL('../../src/node/main.ts', import.meta.url).href)).toMatch(/schema\/migrations$/)
+    // A project without its own migrations must not borrow those of a folder above it.
+    const outer = mkdtempSync(join(tmpdir(), 'mailconf-outer-'))
+    mkdirSync(join(outer, 'schema', 'migrations', 'meta'), { recursive: true })
+    writeFileSync(join(outer, 'schema', 'migrations', 'meta', '_journal.json'), '{}')
+    const project = join(outer, 'project')
+    mkdirSync(join(project, 'dist'), { recursive: true })
+    writeFileSync(join(project, 'package.json'), '{}')
+    expect(() => findMigrationsFolder(pathToFileURL(join(project, 'dist', 'node.mjs')).href)).toThrow(/no schema\/migrations/)
   })
 })

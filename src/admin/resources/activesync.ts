@@ -29,7 +29,7 @@ export const activeSync = adminRouter()
 
 declare(
   activeSync,
-  { method: 'get', path: '/{key}/activesync', operationId: 'getActiveSync', summary: "Read a domain's Exchange ActiveSync URL", tag: TAG, parameters: [KEY.doc], answers: { 200: { description: 'the URL', json: VIEW }, 404: problem('no such domain, or no URL'), ...COMMON_ANSWERS } },
+  { method: 'get', path: '/{key}/activesync', operationId: 'getActiveSync', summary: "Read a domain's Exchange ActiveSync URL", tag: TAG, parameters: [KEY], answers: { 200: { description: 'the URL', json: VIEW }, 404: problem('no such domain, or no URL'), ...COMMON_ANSWERS } },
   async (c) => {
     const found = await domainOf(c)
     if (!found.domain) return found.error
@@ -41,7 +41,7 @@ declare(
 
 declare(
   activeSync,
-  { method: 'put', path: '/{key}/activesync', operationId: 'setActiveSync', summary: 'Set or replace the ActiveSync URL (https only)', tag: TAG, parameters: [KEY.doc], body: zodBody(BODY), answers: { 200: { description: 'set', json: VIEW }, 400: problem('invalid body'), 404: problem('no such domain'), ...COMMON_ANSWERS } },
+  { method: 'put', path: '/{key}/activesync', operationId: 'setActiveSync', summary: 'Set or replace the ActiveSync URL (https only)', tag: TAG, parameters: [KEY], body: zodBody(BODY), answers: { 200: { description: 'set', json: VIEW }, 400: problem('invalid body'), 404: problem('no such domain'), ...COMMON_ANSWERS } },
   async (c, body) => {
     const found = await domainOf(c)
     if (!found.domain) return found.error
@@ -56,7 +56,7 @@ declare(
 
 declare(
   activeSync,
-  { method: 'delete', path: '/{key}/activesync', operationId: 'deleteActiveSync', summary: 'Remove the ActiveSync URL', tag: TAG, parameters: [KEY.doc], answers: { 200: { description: 'removed', json: { type: 'object', properties: { deleted: { type: 'object', properties: { domain: { type: 'string' } } } } } }, 404: problem('no such domain, or no URL'), ...COMMON_ANSWERS } },
+  { method: 'delete', path: '/{key}/activesync', operationId: 'deleteActiveSync', summary: 'Remove the ActiveSync URL', tag: TAG, parameters: [KEY], answers: { 200: { description: 'removed', json: { type: 'object', properties: { deleted: { type: 'object', properties: { domain: { type: 'string' } } } } } }, 404: problem('no such domain, or no URL'), ...COMMON_ANSWERS } },
   async (c) => {
     const found = await domainOf(c)
     if (!found.domain) return found.error

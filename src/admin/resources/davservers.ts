@@ -5,7 +5,8 @@
 import { eq } from 'drizzle-orm'
 import { createInsertSchema } from 'drizzle-zod'
 import { DAV_TYPES, davserver } from '../../../schema/schema'
-import { flag, httpUrl, oneOf, port, username } from '../fields'
+import { defaultOf, flag, httpUrl, oneOf, port, username } from '../fields'
+import { asReplacement } from '../../db/tables'
 import { linkedServerRoutes } from './linked-servers'
 import { DAV_LINKS } from './links'
 
@@ -15,9 +16,12 @@ export const davServerFields = {
   url: httpUrl,
   port: port.optional(),
   use_ssl: flag.optional(),
-  domain_required: flag.default(false),
-  user_name: username,
+  domain_required: flag.default(defaultOf(davserver.domain_required)),
+  user_name: username.default(defaultOf(davserver.user_name)),
 }
+
+/** A DAV server as the admin API and the seed format take it: every column of the table, with these rules. */
+export const davServerObject = createInsertSchema(davserver, davServerFields)
 
 /** The port and TLS of the URL, unless given. */
 export function withDavDefaults<T extends { url: string; port?: number | undefined; use_ssl?: boolean | undefined }>(d: T) {
@@ -33,6 +37,6 @@ export const davservers = linkedServerRoutes({
   label: 'DAV server',
   noun: 'DavServer',
   insert: async (db, body) => (await db.insert(davserver).values(body).returning())[0],
-  update: async (db, id, body) => (await db.update(davserver).set(body).where(eq(davserver.id, id)).returning())[0],
-  input: createInsertSchema(davserver, davServerFields).omit({ id: true }).strict().transform(withDavDefaults),
+  update: async (db, id, body) => (await db.update(davserver).set(asReplacement(davserver, body)).where(eq(davserver.id, id)).returning())[0],
+  input: davServerObject.omit({ id: true }).strict().transform(withDavDefaults),
 })

@@ -8,18 +8,18 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod'
 import * as z from 'zod'
 import { domain } from '../../../schema/schema'
 import type { AppEnv } from '../../app/env'
-import { runBatch, runStatements } from '../../db/batch'
+import { runBatch } from '../../db/batch'
 import { usingDatabase, type Db } from '../../db/client'
-import { DOMAIN_DEPENDENTS } from '../../db/tables'
+import { asReplacement, DOMAIN_DEPENDENTS } from '../../db/tables'
 import { fail, ok, type Result } from '../../core/result'
 import { domainName, id } from '../fields'
 import { adminRouter, arrayOf, declare, deletedOf, named, zodBody } from '../operation'
-import { COMMON_ANSWERS, domainKeyParam, notFound, parseId, problem, type DomainKey } from '../request'
+import { COMMON_ANSWERS, domainKeyParam, notAnId, notFound, parseId, problem, type DomainKey } from '../request'
 
-/** A domain's fields as the admin API and the seed format take them (the seed names no provider id). */
-const domainInput = createInsertSchema(domain, { name: domainName, provider_id: id, ldapserver_id: id.nullable().default(null) }).omit({ id: true }).strict()
+/** A domain as the admin API and the seed format take it (a seed names no provider id: its place does). */
+export const domainObject = createInsertSchema(domain, { name: domainName, provider_id: id, ldapserver_id: id.nullable().default(null) })
 
-const DOMAIN_BODY = named('DomainBody', domainInput, 'input')
+const DOMAIN_BODY = named('DomainBody', domainObject.omit({ id: true }).strict(), 'input')
 const domainView = createSelectSchema(domain).extend({ name: z.string().meta({ description: 'lowercase A-label (punycode) form' }) })
 const DOMAIN = named('Domain', domainView, 'output')
 type DomainInput = z.output<typeof DOMAIN_BODY.schema>
@@ -61,7 +61,7 @@ async function checkReferences(db: Db, input: DomainInput, self: number | null):
 async function writeDomain(db: Db, input: DomainInput, self: number | null): Promise<Result<DomainRow, DomainWriteError>> {
   const problem = await checkReferences(db, input, self)
   if (problem) return fail(problem)
-  const statement = self === null ? db.insert(domain).values(input).returning() : db.update(domain).set(input).where(eq(domain.id, self)).returning()
+  const statement = self === null ? db.insert(domain).values(input).returning() : db.update(domain).set(asReplacement(domain, input)).where(eq(domain.id, self)).returning()
   const written = await runBatch(db, [statement])
   if (!written.ok) return fail('duplicate')
   const [row] = written.value[0]
@@ -87,7 +87,7 @@ declare(
   async (c) => {
     const raw = c.req.query('provider_id')
     const providerId = raw === undefined ? undefined : parseId(raw)
-    if (providerId === null) return c.json({ error: `'${raw}' is not an id (a positive whole number)` }, 400)
+    if (providerId === null) return notAnId(c, raw ?? '')
     const rows = await usingDatabase(() => {
       const query = c.var.db.select().from(domain).orderBy(asc(domain.id))
       return providerId === undefined ? query : query.where(eq(domain.provider_id, providerId))
@@ -129,7 +129,7 @@ declare(
 
 declare(
   domains,
-  { method: 'get', path: '/{key}', operationId: 'getDomain', summary: 'Read a domain', tag: TAG, parameters: [KEY.doc], answers: { 200: { description: 'the domain', json: DOMAIN }, 400: problem('neither an id nor a domain name'), 404: problem('no such domain'), ...COMMON_ANSWERS } },
+  { method: 'get', path: '/{key}', operationId: 'getDomain', summary: 'Read a domain', tag: TAG, parameters: [KEY], answers: { 200: { description: 'the domain', json: DOMAIN }, 400: problem('neither an id nor a domain name'), 404: problem('no such domain'), ...COMMON_ANSWERS } },
   async (c) => {
     const key = KEY.read(c)
     if (!key.ok) return key.error
@@ -146,7 +146,7 @@ declare(
     operationId: 'replaceDomain',
     summary: 'Replace a domain (omitted optional fields take their defaults)',
     tag: TAG,
-    parameters: [KEY.doc],
+    parameters: [KEY],
     body: zodBody(DOMAIN_BODY),
     answers: { 200: { description: 'replaced', json: DOMAIN }, 400: problem('invalid body or key'), 404: problem('no such domain'), 409: problem('the name is taken'), ...COMMON_ANSWERS },
   },
@@ -168,7 +168,7 @@ declare(
     operationId: 'deleteDomain',
     summary: 'Delete a domain with its server links and ActiveSync URL',
     tag: TAG,
-    parameters: [KEY.doc],
+    parameters: [KEY],
     answers: { 200: { description: 'deleted', json: deletedOf(DOMAIN) }, 400: problem('neither an id nor a domain name'), 404: problem('no such domain'), ...COMMON_ANSWERS },
   },
   async (c) => {
@@ -176,9 +176,15 @@ declare(
     if (!key.ok) return key.error
     const existing = await findDomain(c.var.db, key.value)
     if (!existing) return notFound(c, `domain ${c.req.param('key')}`)
-    // Dependent rows first and explicitly: libsql enforces no foreign keys unless asked to.
+    // The dependent rows go in the same batch: where foreign keys are enforced (D1) they cascade
+    // anyway; libsql enforces them only when asked, so they are deleted explicitly too.
     const { db } = c.var
-    const written = await runStatements(db, [...DOMAIN_DEPENDENTS.map(({ table, column }) => db.delete(table).where(eq(column, existing.id))), db.delete(domain).where(eq(domain.id, existing.id))])
-    return written.ok ? c.json({ deleted: existing }) : c.json({ error: `domain ${existing.name} changed meanwhile; try again` }, 409)
+    const written = await runBatch(db, [
+      db.delete(domain).where(eq(domain.id, existing.id)).returning(),
+      ...DOMAIN_DEPENDENTS.map(({ table, column }) => db.delete(table).where(eq(column, existing.id))),
+    ])
+    if (!written.ok) return c.json({ error: `domain ${existing.name} changed meanwhile; try again` }, 409)
+    const [deleted] = written.value[0]
+    return deleted ? c.json({ deleted }) : notFound(c, `domain ${c.req.param('key')}`)
   },
 )

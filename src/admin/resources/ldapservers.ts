@@ -10,7 +10,8 @@ import * as z from 'zod'
 import { domain, ldapserver } from '../../../schema/schema'
 import { runBatch } from '../../db/batch'
 import { usingDatabase, type Db } from '../../db/client'
-import { domainNames, flag, hostname, port, text } from '../fields'
+import { asReplacement } from '../../db/tables'
+import { defaultOf, domainNames, flag, hostname, port, text } from '../fields'
 import { adminRouter, declare, deletedOf, named, zodBody } from '../operation'
 import { COMMON_ANSWERS, created, idParam, listed, notFound, problem } from '../request'
 import { groupLinks } from './links'
@@ -18,15 +19,15 @@ import { groupLinks } from './links'
 /** An LDAP server's fields as the admin API and the seed format take them (before defaults). */
 export const ldapServerFields = {
   name: hostname,
-  port: port.default(636),
+  port: port.default(defaultOf(ldapserver.port)),
   use_ssl: flag.optional(),
   search_base: text(1024),
   search_filter: text(1024)
     .refine((f) => f.includes('{0}'), 'must contain the placeholder {0}')
     .refine((f) => f.startsWith('(') && f.endsWith(')'), 'must be a parenthesised LDAP filter')
-    .default('(mail={0})'),
-  attr_uid: text(128).default('uid'),
-  attr_cn: text(128).nullable().default('cn'),
+    .default(defaultOf(ldapserver.search_filter)),
+  attr_uid: text(128).default(defaultOf(ldapserver.attr_uid)),
+  attr_cn: text(128).nullable().default(defaultOf(ldapserver.attr_cn)),
   bind_user: text(1024).nullable().default(null),
   bind_password: z.string({ error: 'must be a string' }).max(1024).nullable().optional(),
 }
@@ -34,9 +35,10 @@ export const ldapServerFields = {
 /** LDAPS on 636 unless told otherwise. */
 export const withLdapDefaults = <T extends { port: number; use_ssl?: boolean | undefined }>(l: T) => ({ ...l, use_ssl: l.use_ssl ?? l.port === 636 })
 
-const ldapServerInput = createInsertSchema(ldapserver, ldapServerFields).omit({ id: true }).strict().transform(withLdapDefaults)
+/** An LDAP server as the admin API and the seed format take it: every column of the table, with these rules. */
+export const ldapServerObject = createInsertSchema(ldapserver, ldapServerFields)
 
-const BODY = named('LdapServerBody', ldapServerInput, 'input')
+const BODY = named('LdapServerBody', ldapServerObject.omit({ id: true }).strict().transform(withLdapDefaults), 'input')
 const VIEW = named(
   'LdapServer',
   createSelectSchema(ldapserver)
@@ -81,7 +83,7 @@ declare(ldapservers, { method: 'post', path: '/', operationId: 'createLdapServer
   return c.json({ ...withoutPassword(row).row, has_bind_password: row.bind_password !== null, domains: [] }, 201)
 })
 
-declare(ldapservers, { method: 'get', path: '/{id}', operationId: 'getLdapServer', summary: 'Read an LDAP server', tag: TAG, parameters: [ID.doc], answers: { 200: { description: 'the LDAP server', json: VIEW }, 400: problem('not an id'), 404: problem('no such LDAP server'), ...COMMON_ANSWERS } }, async (c) => {
+declare(ldapservers, { method: 'get', path: '/{id}', operationId: 'getLdapServer', summary: 'Read an LDAP server', tag: TAG, parameters: [ID], answers: { 200: { description: 'the LDAP server', json: VIEW }, 400: problem('not an id'), 404: problem('no such LDAP server'), ...COMMON_ANSWERS } }, async (c) => {
   const id = ID.read(c)
   if (!id.ok) return id.error
   const found = await find(c.var.db, id.value)
@@ -96,7 +98,7 @@ declare(
     operationId: 'replaceLdapServer',
     summary: 'Replace an LDAP server (omitted optional fields take their defaults; an absent bind_password is kept)',
     tag: TAG,
-    parameters: [ID.doc],
+    parameters: [ID],
     body: zodBody(BODY),
     answers: { 200: { description: 'replaced', json: VIEW }, 400: problem('invalid body or id'), 404: problem('no such LDAP server'), ...COMMON_ANSWERS },
   },
@@ -104,7 +106,7 @@ declare(
     const id = ID.read(c)
     if (!id.ok) return id.error
     const { bind_password, ...rest } = body
-    const values = bind_password === undefined ? rest : { ...rest, bind_password }
+    const values = bind_password === undefined ? asReplacement(ldapserver, rest, ['bind_password']) : asReplacement(ldapserver, { ...rest, bind_password })
     const [row] = await usingDatabase(() => c.var.db.update(ldapserver).set(values).where(eq(ldapserver.id, id.value)).returning({ id: ldapserver.id }))
     const found = row ? await find(c.var.db, id.value) : null
     return found ? c.json(found) : notFound(c, `LDAP server ${id.value}`)
@@ -113,7 +115,7 @@ declare(
 
 declare(
   ldapservers,
-  { method: 'delete', path: '/{id}', operationId: 'deleteLdapServer', summary: 'Delete an LDAP server no domain uses', tag: TAG, parameters: [ID.doc], answers: { 200: { description: 'deleted', json: deletedOf(VIEW) }, 400: problem('not an id'), 404: problem('no such LDAP server'), 409: problem('domains use it'), ...COMMON_ANSWERS } },
+  { method: 'delete', path: '/{id}', operationId: 'deleteLdapServer', summary: 'Delete an LDAP server no domain uses', tag: TAG, parameters: [ID], answers: { 200: { description: 'deleted', json: deletedOf(VIEW) }, 400: problem('not an id'), 404: problem('no such LDAP server'), 409: problem('domains use it'), ...COMMON_ANSWERS } },
   async (c) => {
     const id = ID.read(c)
     if (!id.ok) return id.error

@@ -68,7 +68,7 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
     },
   )
 
-  declare(routes, { method: 'get', path: '/{id}', operationId: `get${noun}`, summary: `Read a ${label}`, tag: plural, parameters: [ID.doc], answers: answers(`the ${label}`) }, async (c) => {
+  declare(routes, { method: 'get', path: '/{id}', operationId: `get${noun}`, summary: `Read a ${label}`, tag: plural, parameters: [ID], answers: answers(`the ${label}`) }, async (c) => {
     const id = ID.read(c)
     if (!id.ok) return id.error
     const found = await find(c.var.db, id.value)
@@ -77,7 +77,7 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
 
   declare(
     routes,
-    { method: 'put', path: '/{id}', operationId: `replace${noun}`, summary: `Replace a ${label} (omitted optional fields take their defaults; links stay)`, tag: plural, parameters: [ID.doc], body: zodBody(BODY), answers: answers('replaced') },
+    { method: 'put', path: '/{id}', operationId: `replace${noun}`, summary: `Replace a ${label} (omitted optional fields take their defaults; links stay)`, tag: plural, parameters: [ID], body: zodBody(BODY), answers: answers('replaced') },
     async (c, body) => {
       const id = ID.read(c)
       if (!id.ok) return id.error
@@ -89,7 +89,7 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
 
   declare(
     routes,
-    { method: 'delete', path: '/{id}', operationId: `delete${noun}`, summary: `Delete a ${label} with its links`, tag: plural, parameters: [ID.doc], answers: { 200: { description: 'deleted', json: { type: 'object', properties: { deleted: { type: 'object', properties: { id: { type: 'integer' } } } } } }, 400: problem('not an id'), 404: problem(`no such ${label}`), ...COMMON_ANSWERS } },
+    { method: 'delete', path: '/{id}', operationId: `delete${noun}`, summary: `Delete a ${label} with its links`, tag: plural, parameters: [ID], answers: { 200: { description: 'deleted', json: { type: 'object', properties: { deleted: { type: 'object', properties: { id: { type: 'integer' } } } } } }, 400: problem('not an id'), 404: problem(`no such ${label}`), ...COMMON_ANSWERS } },
     async (c) => {
       const id = ID.read(c)
       if (!id.ok) return id.error
@@ -107,7 +107,7 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
         operationId: `${linked ? 'link' : 'unlink'}${noun}`,
         summary: `${linked ? 'Link the' : 'Unlink the'} ${label} ${linked ? 'to' : 'from'} a domain (idempotent)`,
         tag: plural,
-        parameters: [ID.doc, DOMAIN.doc],
+        parameters: [ID, DOMAIN],
         answers: { ...answers(`the ${label} with its domains`), 404: problem(`no such ${label} or domain`), 409: problem('changed meanwhile') },
       },
       async (c) => {

@@ -9,7 +9,7 @@ import { domain, provider } from '../../../schema/schema'
 import type { Db } from '../../db/client'
 import { runStatements } from '../../db/batch'
 import { usingDatabase } from '../../db/client'
-import { DOMAIN_DEPENDENTS } from '../../db/tables'
+import { asReplacement, DOMAIN_DEPENDENTS } from '../../db/tables'
 import { text } from '../fields'
 import { adminRouter, declare, deletedOf, named, zodBody } from '../operation'
 import { COMMON_ANSWERS, created, flagQuery, idParam, listed, notFound, problem } from '../request'
@@ -28,8 +28,10 @@ export const providerFields = {
 }
 export const withShortName = <T extends { name: string; short_name?: string | undefined }>(p: T) => ({ ...p, short_name: p.short_name ?? defaultShortName(p.name) })
 
-const providerInput = createInsertSchema(provider, providerFields).omit({ id: true }).strict().transform(withShortName)
-const PROVIDER_BODY = named('ProviderBody', providerInput, 'input')
+/** A provider as the admin API and the seed format take it: every column of the table, with these rules. */
+export const providerObject = createInsertSchema(provider, providerFields)
+
+const PROVIDER_BODY = named('ProviderBody', providerObject.omit({ id: true }).strict().transform(withShortName), 'input')
 const PROVIDER = named(
   'Provider',
   createSelectSchema(provider).extend({ domains: z.array(z.string()).meta({ description: 'names of the domains of this provider, oldest first' }) }),
@@ -83,7 +85,7 @@ declare(providers, { method: 'post', path: '/', operationId: 'createProvider', s
   return c.json({ ...row, domains: [] }, 201)
 })
 
-declare(providers, { method: 'get', path: '/{id}', operationId: 'getProvider', summary: 'Read a provider', tag: TAG, parameters: [ID.doc], answers: { 200: { description: 'the provider', json: PROVIDER }, 400: problem('not an id'), 404: problem('no such provider'), ...COMMON_ANSWERS } }, async (c) => {
+declare(providers, { method: 'get', path: '/{id}', operationId: 'getProvider', summary: 'Read a provider', tag: TAG, parameters: [ID], answers: { 200: { description: 'the provider', json: PROVIDER }, 400: problem('not an id'), 404: problem('no such provider'), ...COMMON_ANSWERS } }, async (c) => {
   const id = ID.read(c)
   if (!id.ok) return id.error
   const found = await findProvider(c.var.db, id.value)
@@ -92,11 +94,11 @@ declare(providers, { method: 'get', path: '/{id}', operationId: 'getProvider', s
 
 declare(
   providers,
-  { method: 'put', path: '/{id}', operationId: 'replaceProvider', summary: 'Replace a provider (omitted optional fields take their defaults)', tag: TAG, parameters: [ID.doc], body: zodBody(PROVIDER_BODY), answers: { 200: { description: 'replaced', json: PROVIDER }, 400: problem('invalid body or id'), 404: problem('no such provider'), ...COMMON_ANSWERS } },
+  { method: 'put', path: '/{id}', operationId: 'replaceProvider', summary: 'Replace a provider (omitted optional fields take their defaults)', tag: TAG, parameters: [ID], body: zodBody(PROVIDER_BODY), answers: { 200: { description: 'replaced', json: PROVIDER }, 400: problem('invalid body or id'), 404: problem('no such provider'), ...COMMON_ANSWERS } },
   async (c, body) => {
     const id = ID.read(c)
     if (!id.ok) return id.error
-    const [row] = await usingDatabase(() => c.var.db.update(provider).set(body).where(eq(provider.id, id.value)).returning({ id: provider.id }))
+    const [row] = await usingDatabase(() => c.var.db.update(provider).set(asReplacement(provider, body)).where(eq(provider.id, id.value)).returning({ id: provider.id }))
     const found = row ? await findProvider(c.var.db, id.value) : null
     return found ? c.json(found) : notFound(c, `provider ${id.value}`)
   },
@@ -104,7 +106,7 @@ declare(
 
 declare(
   providers,
-  { method: 'delete', path: '/{id}', operationId: 'deleteProvider', summary: 'Delete a provider', tag: TAG, parameters: [ID.doc, CASCADE.doc], answers: { 200: { description: 'deleted', json: deletedOf(PROVIDER) }, 400: problem('not an id, or a bad cascade value'), 404: problem('no such provider'), 409: problem('the provider still has domains'), ...COMMON_ANSWERS } },
+  { method: 'delete', path: '/{id}', operationId: 'deleteProvider', summary: 'Delete a provider', tag: TAG, parameters: [ID, CASCADE], answers: { 200: { description: 'deleted', json: deletedOf(PROVIDER) }, 400: problem('not an id, or a bad cascade value'), 404: problem('no such provider'), 409: problem('the provider still has domains'), ...COMMON_ANSWERS } },
   async (c) => {
     const id = ID.read(c)
     if (!id.ok) return id.error

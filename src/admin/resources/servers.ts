@@ -7,7 +7,8 @@ import { createInsertSchema } from 'drizzle-zod'
 import * as z from 'zod'
 import { AUTHENTICATIONS, SOCKET_TYPES, server } from '../../../schema/schema'
 import type { Authentication, ServerType } from '../../core/model'
-import { hostname, oneOf, port, username } from '../fields'
+import { defaultOf, hostname, oneOf, port, username } from '../fields'
+import { asReplacement } from '../../db/tables'
 import { linkedServerRoutes } from './linked-servers'
 import { SERVER_LINKS } from './links'
 
@@ -34,7 +35,7 @@ const authentication = z
     }
     return known
   })
-  .default('plain')
+  .default(defaultOf(server.authentication))
 
 const MAIL_SERVER_TYPES = ['imap', 'pop', 'pop3', 'smtp'] as const
 
@@ -43,11 +44,14 @@ export const mailServerFields = {
   type: oneOf(MAIL_SERVER_TYPES).transform((t): ServerType => (t === 'pop3' ? 'pop' : t)),
   name: hostname,
   port: port.optional(),
-  prio: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(1_000_000).default(10),
+  prio: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(1_000_000).default(defaultOf(server.prio)),
   socket_type: oneOf(SOCKET_TYPES).optional(),
-  user_name: username,
+  user_name: username.default(defaultOf(server.user_name)),
   authentication,
 }
+
+/** A mail server as the admin API and the seed format take it: every column of the table, with these rules. */
+export const mailServerObject = createInsertSchema(server, mailServerFields)
 
 /** Incoming servers always need credentials; Thunderbird drops an incoming entry with `none` (docs/clients.md §1.5). */
 export function noAnonymousIncoming(s: { type: ServerType; authentication: Authentication }, ctx: z.RefinementCtx): void {
@@ -69,6 +73,6 @@ export const servers = linkedServerRoutes({
   label: 'server',
   noun: 'Server',
   insert: async (db, body) => (await db.insert(server).values(body).returning())[0],
-  update: async (db, id, body) => (await db.update(server).set(body).where(eq(server.id, id)).returning())[0],
-  input: createInsertSchema(server, mailServerFields).omit({ id: true }).strict().superRefine(noAnonymousIncoming).transform(withServerDefaults),
+  update: async (db, id, body) => (await db.update(server).set(asReplacement(server, body)).where(eq(server.id, id)).returning())[0],
+  input: mailServerObject.omit({ id: true }).strict().superRefine(noAnonymousIncoming).transform(withServerDefaults),
 })

@@ -1,5 +1,5 @@
 /**
- * Stable identifiers for Apple configuration profiles (docs/clients.md §3.5, §3.5): the same
+ * Stable identifiers for Apple configuration profiles (docs/clients.md §3.5): the same
  * address always gets the same PayloadIdentifier and PayloadUUIDs, so downloading the profile again
  * replaces the installed one instead of adding a second account (automx2 uses random uuid4s and
  * does add one). Derived from the lowercased address and each payload's role; no secret involved,

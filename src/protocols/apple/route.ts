@@ -10,6 +10,7 @@ import { failAsText, protocolRouter } from '../../app/failures'
 import { isLoopbackHost, requestHost, requestIsHttps } from '../../app/request-facts'
 import { resolveForRequest } from '../../app/resolve'
 import { readRawQueryParam } from '../../core/address'
+import { describeMissingServer } from '../../core/server-choice'
 import { deriveProfileIds } from './ids'
 import { renderMobileconfig } from './render'
 import { FIELD, parseProfileFields, passwordsPermitted, type RawProfileFields } from './request'
@@ -44,6 +45,7 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   const parsed = parseProfileFields(raw)
   if (!parsed.ok) return fail(c, { kind: 'bad-request', message: parsed.error })
   const { who, name } = parsed.value
+  c.set('domain', who.domain)
   let password = parsed.value.password
   if (password !== null) {
     if (!passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS)) {
@@ -57,7 +59,7 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
 
   const account = await resolveForRequest(c, { domain: who.domain, who, typedName: name })
   if (!account) return fail(c, { kind: 'unknown-domain', domain: who.domain })
-  if (!account.primary.ok) return c.text(`${who.domain} has no ${account.primary.error} mail server configured`, 404, NO_STORE)
+  if (!account.primary.ok) return c.text(describeMissingServer(who.domain, account.primary.error), 404, NO_STORE)
 
   const setup = await profileSigner(c.env)
   if (setup.kind === 'broken') {

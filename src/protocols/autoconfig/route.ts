@@ -16,7 +16,7 @@ import { renderAutoconfig } from './render'
 const EMAIL_PARAM = 'emailaddress'
 // Quirk(Thunderbird): it parses the body only for a text/xml, application/xml or text/rdf type
 // (docs/clients.md §1.3).
-export const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8' }
+const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8' }
 
 /**
  * docs/clients.md §5.6: a document holding only placeholders may be cached publicly; one that

@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../app/env'
 import { protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
 import { resolveForRequest } from '../../app/resolve'
+import { describeMissingServer } from '../../core/server-choice'
 import { FIELD, parseProfileFields, passwordsPermitted } from '../apple/request'
 import { LANDING_STYLE, renderLanding, type LandingOutcome } from './render'
 
@@ -70,6 +71,6 @@ site.get('/', async (c) => {
   const { who, name } = parsed.value
   const account = await resolveForRequest(c, { domain: who.domain, who, typedName: name })
   if (!account) return fail(c, { kind: 'unknown-domain', domain: who.domain })
-  if (!account.primary.ok) return respondWithPage(c, 404, { kind: 'error', message: `${who.domain} has no ${account.primary.error} mail server configured.` })
+  if (!account.primary.ok) return respondWithPage(c, 404, { kind: 'error', message: `${describeMissingServer(who.domain, account.primary.error)}.` })
   return respondWithPage(c, 200, { kind: 'settings', account, servers: account.primary.value })
 })

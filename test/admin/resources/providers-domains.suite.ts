@@ -48,6 +48,8 @@ export function describeAdminProvidersDomains(target: ProtocolTarget): void {
         ['PUT', '/admin/providers/9', 404, 'no provider 9', { name: 'X' }],
         ['DELETE', '/admin/providers/9', 404, 'no provider 9', undefined],
         ['GET', '/admin/providers/abc', 400, "'abc' is not an id", undefined],
+        // The path is checked before the body: a bad id is named even when the body is bad too.
+        ['PUT', '/admin/providers/abc', 400, "'abc' is not an id", {}],
         ['DELETE', '/admin/providers/0', 400, "'0' is not an id", undefined],
       ])('%s %s → %i', async (method, path, status, message, body) => {
         const response = await admin(method, path, body)

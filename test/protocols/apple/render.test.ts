@@ -108,7 +108,7 @@ describe('renderMobileconfig', () => {
     expect(mail.IncomingMailServerPortNumber).toBe(port)
   })
 
-  // §3.3: EmailAccountType; the chosen pair is what chooseAccountServers picked.
+  // §3.3: EmailAccountType; the chosen pair is what choosePrimaryServers picked.
   it('writes EmailTypePOP for a POP account', async () => {
     const { mail } = await render({ config: withServers(aServer({ type: 'pop', hostname: 'pop.example.net', port: 995 }), aServer({ type: 'smtp', hostname: 'smtp.example.net' })) })
     expect(mail.EmailAccountType).toBe('EmailTypePOP')
