@@ -23,6 +23,10 @@ export default defineConfig({
               bindings: {
                 ADMIN_TOKEN: 'test-admin-token',
                 LOG_LEVEL: 'warn',
+                // The test directories listen on 127.0.0.1 (directory/policy.ts), and suites expect
+                // each lookup to dial: the circuit is off except where a test turns it on.
+                LDAP_ALLOW_PRIVATE: 'true',
+                LDAP_CIRCUIT_FAILURES: '0',
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
               },
               // miniflare's implementation of the Workers rate-limit binding, under a name the app

@@ -60,7 +60,7 @@ declare(
     if (!replace.value && !(await isDatabaseEmpty(c.var.db))) {
       return c.json({ error: 'the database is not empty; add ?replace=true to replace everything in it' }, 409)
     }
-    const written = await writeSeed(c.var.db, plan, { replace: replace.value })
+    const written = await writeSeed(c.var.db, plan, replace.value ? { replace: true } : { requireEmpty: 'everything' })
     if (!written.ok) return c.json({ error: 'the document conflicts with data written meanwhile; nothing was written' }, 409)
     return c.json({ written: written.value, replaced: replace.value })
   },

@@ -5,6 +5,7 @@ import { adminApi } from '../admin/api'
 import { ServiceUnavailableError } from '../core/outage'
 import { describeDriverError, type Db } from '../db/client'
 import { pingDatabase } from '../db/domain-query'
+import type { ResolveHost } from '../directory/policy'
 import { databaseFromBindings } from '../db/from-bindings'
 import { mobileconfig } from '../protocols/apple/route'
 import { autoconfig } from '../protocols/autoconfig/route'
@@ -26,6 +27,8 @@ export interface AppOptions {
    * sets (and overwrites) on every request to a Worker; the Node entry reads its socket instead.
    */
   readonly peerAddress?: (request: Request) => string | null
+  /** Resolves host names for the directory host policy; the Node entry passes its resolver. */
+  readonly resolveHost?: ResolveHost
 }
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
@@ -63,6 +66,7 @@ function setup(options: AppOptions) {
       hops.value,
     ))
     c.set('db', database(c.env))
+    if (options.resolveHost) c.set('resolveHost', options.resolveHost)
     await next()
   })
 }

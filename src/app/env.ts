@@ -1,5 +1,6 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from '../db/client'
+import type { ResolveHost } from '../directory/policy'
 import type { Logger } from './log'
 import type { RequestFacts } from './request-facts'
 
@@ -31,6 +32,16 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
   CONFIG_CACHE_TTL_SECONDS?: string
   /** Directory lookups: ms for the connect and for each LDAP operation; default 3000. */
   LDAP_TIMEOUT_MS?: string
+  /** Lookups one directory may have open at a time, per isolate/process; default 8 (directory/gate.ts). */
+  LDAP_MAX_CONNECTIONS?: string
+  /** How long a lookup may wait for one of them, ms; default 1000. */
+  LDAP_QUEUE_MS?: string
+  /** How long a directory that failed LDAP_CIRCUIT_FAILURES lookups in a row is left alone, s; default 30. */
+  LDAP_CIRCUIT_SECONDS?: string
+  /** Failed lookups in a row that open the circuit; default 5, 0 = never. */
+  LDAP_CIRCUIT_FAILURES?: string
+  /** `true`: directories on loopback, link-local and private addresses may be dialled (directory/policy.ts). */
+  LDAP_ALLOW_PRIVATE?: string
   // Bind passwords stored as `env:LDAP_…` are read from secrets of that name (directory/settings.ts).
   /** `I_understand_the_risks` lets users put their password into an Apple profile (automx2's opt-in). */
   PERMIT_CLEARTEXT_PASSWORDS?: string
@@ -48,6 +59,8 @@ export interface Variables {
   log: Logger
   /** Scheme, host and client address, with PROXY_COUNT applied (request-facts.ts). */
   facts?: RequestFacts
+  /** Resolves host names for the directory host policy, where the runtime can (the Node entry). */
+  resolveHost?: ResolveHost
   /** The mail domain a request was about, for the request log line. */
   domain?: string
 }

@@ -8,7 +8,7 @@ import type { EmailAddress } from '../core/model'
 import { resolveAccount, type ResolveRequest } from '../core/resolve'
 import { DomainCaches, type DomainCache } from '../db/domain-cache'
 import { createFindUser } from '../directory/client'
-import { parseLdapTimeout, readStringBinding } from '../directory/settings'
+import { allowsPrivateDirectories, parseGateLimits, parseLdapTimeout, readStringBinding } from '../directory/settings'
 import type { AppEnv } from './env'
 
 // One cache per database per isolate (Workers) or process (Node), shared by every app instance on
@@ -31,6 +31,10 @@ export function resolveForRequest<W extends EmailAddress | null>(c: Context<AppE
           timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
           readSecret: (name) => readStringBinding(c.env, name),
           logger: c.var.log,
+          limits: parseGateLimits(c.env),
+          allowPrivate: allowsPrivateDirectories(c.env),
+          ...(c.var.resolveHost ? { resolveHost: c.var.resolveHost } : {}),
+          signal: c.req.raw.signal,
         }),
     },
     request,

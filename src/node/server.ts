@@ -4,11 +4,15 @@
  */
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server'
 import type { Client } from '@libsql/client'
+import { lookup } from 'node:dns/promises'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createApp } from '../app/create-app'
 import type { Db } from '../db/client'
 import type { Bindings } from '../app/env'
+
+/** Every address a host name resolves to, as the directory host policy checks them. */
+const resolveHost = async (host: string) => (await lookup(host, { all: true })).map((entry) => entry.address)
 
 /** How long a stop waits for requests in flight before cutting their connections. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -32,7 +36,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The socket's peer address, for request-facts; keyed by the Request the adaptor builds, so the
   // bindings stay the one `process.env` object rather than a copy per request.
   const peers = new WeakMap<Request, string>()
-  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null })
+  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null, resolveHost })
   const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
     const peer = node.incoming.socket.remoteAddress
     if (peer !== undefined) peers.set(request, peer)

@@ -6,6 +6,7 @@ import { Client } from 'ldapts'
 import { describe, expect, it } from 'vitest'
 import { parseEmailAddress } from '../../src/core/address'
 import { createFindUser, DirectoryError, type FindUserOptions } from '../../src/directory/client'
+import { parseGateLimits } from '../../src/directory/settings'
 import type { LogFields, LogLevel } from '../../src/app/log'
 import type { EmailAddress } from '../../src/core/model'
 import { fixtureLdapServer, ldapPorts, PEOPLE_BASE, PERSON_FILTER, READER_DN, READER_PASSWORD } from '../support/ldap-fixture'
@@ -21,6 +22,8 @@ function setup(overrides: Partial<FindUserOptions> = {}) {
     timeoutMs: 2_000,
     readSecret: () => undefined,
     logger: { log: (level, message, fields = {}) => lines.push({ level, message, fields }) },
+    limits: parseGateLimits({ LDAP_CIRCUIT_FAILURES: '0' }),
+    allowPrivate: true,
     ...overrides,
   })
   return { findUser, lines }

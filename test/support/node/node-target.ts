@@ -37,7 +37,8 @@ export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarg
   // One server per distinct configuration, all on the one database (like several processes
   // sharing a file, minus the locking: they share the client too).
   const bySettings = new Map<string, Promise<ProtocolTarget & { readonly serverUrl: string }>>()
-  const base: Settings = { ADMIN_TOKEN: NODE_ADMIN_TOKEN, LOG_LEVEL: 'warn', PROXY_COUNT: '1' }
+  // As the workerd project's bindings (vitest.config.ts): test directories are on 127.0.0.1.
+  const base: Settings = { ADMIN_TOKEN: NODE_ADMIN_TOKEN, LOG_LEVEL: 'warn', PROXY_COUNT: '1', LDAP_ALLOW_PRIVATE: 'true', LDAP_CIRCUIT_FAILURES: '0' }
 
   const shared = {
     db,
