@@ -150,6 +150,31 @@ function readDocument(input: object): Result<{ doc: Document; domainPath: (p: nu
   })
 }
 
+/**
+ * What one document may hold: every row is written in one batch (one transaction), which has to
+ * finish within a request's limits on both D1 and libsql. Checked on the raw document, before any
+ * other work, so an oversized one costs nothing and is told which limit it passed.
+ */
+export const SEED_LIMITS = { domains: 20_000, servers: 2_000, links: 100_000, ldapservers: 1_000 } as const
+
+const fieldOf = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined)
+const listOf = (value: unknown): readonly unknown[] | null => (Array.isArray(value) ? value : null)
+
+function sizeProblems(input: object): Problem[] {
+  const providers = listOf(fieldOf(input, 'providers')) ?? [input]
+  const domains = providers.reduce<number>((n, p) => n + (listOf(fieldOf(p, 'domains'))?.length ?? 0), 0)
+  const servers = listOf(fieldOf(input, 'servers')) ?? []
+  // A server without its own list serves every domain of the document.
+  const links = servers.reduce<number>((n, s) => n + (listOf(fieldOf(s, 'domains'))?.length ?? domains), 0)
+  const counted = { domains, servers: servers.length, links, ldapservers: listOf(fieldOf(input, 'ldapservers'))?.length ?? 0 }
+  const what = { domains: 'domains', servers: 'servers', links: 'server-to-domain links', ldapservers: 'LDAP servers' } as const
+  return (Object.keys(SEED_LIMITS) as (keyof typeof SEED_LIMITS)[]).flatMap((key) =>
+    counted[key] > SEED_LIMITS[key]
+      ? [{ path: key === 'links' ? 'servers' : key === 'domains' && 'providers' in input ? 'providers' : key, message: `a seed document may hold at most ${SEED_LIMITS[key]} ${what[key]}; this one has ${counted[key]}` }]
+      : [],
+  )
+}
+
 /** Cross-references zod cannot see: unique names and ids, and references that resolve. */
 function crossCheck(doc: Document, domainPath: (p: number, d: number) => string): Problem[] {
   const problems: Problem[] = []
@@ -206,6 +231,8 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return fail([{ path: '', message: 'the seed must be a JSON object' }])
   }
+  const tooLarge = sizeProblems(input)
+  if (tooLarge.length > 0) return fail(tooLarge)
   const read = readDocument(input)
   if (!read.ok) return read
   const { doc, domainPath } = read.value

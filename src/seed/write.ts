@@ -79,6 +79,23 @@ function idAllocator(firstFree: number, explicit: readonly (number | undefined)[
 export interface WriteOptions {
   /** Delete everything first, in the same batch: the database ends up holding exactly the plan. */
   readonly replace?: boolean
+  /**
+   * Write only into a database without providers (automx2's `/initdb/` rule) or without any row
+   * (import), checked inside the batch itself, so a write racing in between cannot be merged.
+   */
+  readonly requireEmpty?: 'providers' | 'everything'
+}
+
+/**
+ * A statement that fails the batch (a NOT NULL violation: D1 and libsql refuse it like any
+ * constraint, and the batch rolls back) when `tables` hold a row at the moment the batch runs.
+ */
+function emptinessGuard(db: Db, tables: readonly SQLiteTable[]): BatchItem<'sqlite'> {
+  const occupied = sql.join(
+    tables.map((table) => sql`EXISTS (SELECT 1 FROM ${sql.identifier(getTableName(table))})`),
+    sql` OR `,
+  )
+  return db.run(sql`INSERT INTO provider (name, short_name) SELECT NULL, NULL WHERE ${occupied}`)
 }
 
 /**
@@ -106,7 +123,9 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
   // One row per served domain; an explicit id comes with exactly one domain (seed/format.ts).
   const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) => servedIds(served).map((domain_id) => ({ id: activeSyncId(id), domain_id, url })))
 
+  const guarded = options.requireEmpty === undefined ? [] : [emptinessGuard(db, options.requireEmpty === 'providers' ? [t.provider] : TABLES_IN_DELETE_ORDER)]
   const statements: BatchItem<'sqlite'>[] = [
+    ...guarded,
     ...(options.replace ? purgeStatements(db) : []),
     ...insertRows(db, t.ldapserver, [...plan.ldapServers]),
     ...insertRows(db, t.provider, providerRows.map((p) => p.provider)),
@@ -163,7 +182,7 @@ export async function loadIntoEmpty(db: Db, document: unknown): Promise<LoadOutc
 export async function loadPlanIntoEmpty(db: Db, plan: SeedPlan): Promise<LoadOutcome> {
   const providers = await countProviders(db)
   if (providers > 0) return { kind: 'not-empty', providers }
-  const written = await writeSeed(db, plan)
+  const written = await writeSeed(db, plan, { requireEmpty: 'providers' })
   return written.ok ? { kind: 'written', counts: written.value } : { kind: 'conflict' }
 }
 

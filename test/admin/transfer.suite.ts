@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
+import { SEED_LIMITS } from '../../src/seed/format'
 import { adminClient, tableContents } from '../support/admin-client'
 import { seed, type ProtocolTarget } from '../support/target'
 
@@ -130,6 +131,54 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         const response = await importing('{', '?replace=maybe')
         expect(response).toEqual({ status: 400, body: { error: 'replace must be true or false' } })
       })
+
+      // Issue 14, finding 3: the emptiness check and the write used to be two steps.
+      it('never merges an import with a provider created at the same time', async () => {
+        const document = { version: 2, providers: [{ provider: 'Imported', domains: ['imported.example'] }], servers: [] }
+        for (let round = 0; round < 10; round++) {
+          await target.reset()
+          const [imported, created] = await Promise.all([importing(document), admin('POST', '/admin/providers', { name: 'Raced' })])
+          const providers = (await tableContents(target)).provider as { id: number; name: string }[]
+          if (imported.status === 200) {
+            // The import ran on an empty database: the provider was created after it.
+            const importedId = providers.find((p) => p.name === 'Imported')?.id ?? 0
+            expect(created.status).toBe(201)
+            expect(providers.find((p) => p.name === 'Raced')?.id).toBeGreaterThan(importedId)
+          } else {
+            expect(imported.status).toBe(409)
+            expect(providers.map((p) => p.name)).toEqual(['Raced'])
+          }
+        }
+      })
+
+      // Issue 14, finding 2: every row goes in one batch; a document past the limits is refused
+      // before any work, naming the limit (it used to crash the seeding code with a 500).
+      it.each([
+        ['domains', () => ({ provider: 'Big', domains: Array.from({ length: SEED_LIMITS.domains + 1 }, (_, i) => `d${i}.example`) }), 'domains', `at most ${SEED_LIMITS.domains} domains`],
+        ['links', () => ({ provider: 'Big', domains: Array.from({ length: 1_000 }, (_, i) => `d${i}.example`), servers: Array.from({ length: 101 }, (_, i) => ({ type: 'imap', name: `imap${i}.example` })) }), 'servers', `at most ${SEED_LIMITS.links} server-to-domain links`],
+        ['servers', () => ({ provider: 'Big', domains: ['big.example'], servers: Array.from({ length: SEED_LIMITS.servers + 1 }, (_, i) => ({ type: 'imap', name: `imap${i}.example`, domains: [] })) }), 'servers', `at most ${SEED_LIMITS.servers} servers`],
+      ])('refuses a document past the %s limit with 400 naming it, writing nothing', async (_limit, document, path, message) => {
+        const response = await importing(document(), '?replace=true')
+        expect(response.status).toBe(400)
+        expect(response.body.problems).toEqual([{ path, message: expect.stringContaining(message) }])
+        expect((await tableContents(target)).provider).toEqual([])
+      })
+
+      it('loads a document at every limit in one batch', async () => {
+        const document = {
+          provider: 'Big',
+          domains: Array.from({ length: SEED_LIMITS.domains }, (_, i) => `d${i}.example`),
+          servers: [
+            // 5 servers for every domain: 100,000 links.
+            ...Array.from({ length: 5 }, (_, i) => ({ type: 'imap', name: `imap${i}.example` })),
+            ...Array.from({ length: SEED_LIMITS.servers - 5 }, (_, i) => ({ type: 'smtp', name: `smtp${i}.example`, domains: [] })),
+          ],
+          ldapservers: Array.from({ length: SEED_LIMITS.ldapservers }, (_, i) => ({ id: i + 1, name: `ldap${i}.example`, search_base: 'dc=x' })),
+        }
+        const response = await importing(document, '?replace=true')
+        expect(response.body).toEqual({ written: { providers: 1, domains: SEED_LIMITS.domains, servers: SEED_LIMITS.servers, davservers: 0, ldapservers: SEED_LIMITS.ldapservers }, replaced: true })
+        expect(await target.query('SELECT count(*) AS n FROM server_domain')).toEqual([{ n: SEED_LIMITS.links }])
+      }, 60_000)
 
       it('answers 413 for an import over 5 MiB', async () => {
         const response = await importing({ ...sample, padding: 'x'.repeat(5 * 1024 * 1024) })
