@@ -43,6 +43,13 @@ export function parseProfileFields(raw: RawProfileFields): Result<ProfileRequest
 /** automx2's opt-in value, spelled exactly; anything else leaves passwords off. */
 const PASSWORD_OPT_IN = 'I_understand_the_risks'
 
-export function passwordsPermitted(setting: string | undefined): boolean {
-  return setting === PASSWORD_OPT_IN
+/**
+ * Whether a password may go into a profile for this request: only with the operator's opt-in,
+ * and only where it cannot be sniffed on the way (https, or a loopback host). The landing page
+ * shows its password field exactly when this says `accepted`, so a password never crosses plain
+ * http only to be refused.
+ */
+export function passwordPolicy(setting: string | undefined, https: boolean, loopback: boolean): 'off' | 'needs-https' | 'accepted' {
+  if (setting !== PASSWORD_OPT_IN) return 'off'
+  return https || loopback ? 'accepted' : 'needs-https'
 }

@@ -13,7 +13,7 @@ import { readRawQueryParam } from '../../core/address'
 import { describeMissingServer } from '../../core/server-choice'
 import { deriveProfileIds } from './ids'
 import { renderMobileconfig } from './render'
-import { FIELD, parseProfileFields, passwordsPermitted, type RawProfileFields } from './request'
+import { FIELD, parseProfileFields, passwordPolicy, type RawProfileFields } from './request'
 import { profileSigner } from './sign'
 
 const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig'] as const
@@ -41,6 +41,9 @@ function profileFileName(domain: string): string {
 
 const { router, fail } = protocolRouter((c, failure) => failAsText(c, failure, NO_STORE))
 
+/** Whether this request may put a password into a profile (request.ts passwordPolicy). */
+export const profilePasswordPolicy = (c: Context<AppEnv>) => passwordPolicy(c.env.PERMIT_CLEARTEXT_PASSWORDS, requestIsHttps(c), isLoopbackHost(requestHost(c)))
+
 async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   const parsed = parseProfileFields(raw)
   if (!parsed.ok) return fail(c, { kind: 'bad-request', message: parsed.error })
@@ -48,11 +51,12 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   c.set('domain', who.domain)
   let password = parsed.value.password
   if (password !== null) {
-    if (!passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS)) {
+    const policy = profilePasswordPolicy(c)
+    if (policy === 'off') {
       // automx2's behaviour: ignore it and say so in the log (never the password itself).
       c.var.log.log('warn', 'password ignored: PERMIT_CLEARTEXT_PASSWORDS is not enabled', { domain: who.domain })
       password = null
-    } else if (!requestIsHttps(c) && !isLoopbackHost(requestHost(c))) {
+    } else if (policy === 'needs-https') {
       return fail(c, { kind: 'bad-request', message: 'a password is only accepted over https; leave it empty or use https' })
     }
   }

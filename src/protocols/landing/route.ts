@@ -8,7 +8,8 @@ import type { AppEnv } from '../../app/env'
 import { protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
 import { resolveForRequest } from '../../app/resolve'
 import { describeMissingServer } from '../../core/server-choice'
-import { FIELD, parseProfileFields, passwordsPermitted } from '../apple/request'
+import { FIELD, parseProfileFields } from '../apple/request'
+import { profilePasswordPolicy } from '../apple/route'
 import { LANDING_STYLE, renderLanding, type LandingOutcome } from './render'
 
 let contentSecurityPolicy: Promise<string> | undefined
@@ -33,7 +34,7 @@ const typed = (c: Context<AppEnv>, field: string) => new URL(c.req.url).searchPa
 /** The page with its headers, the form refilled with what the user typed. */
 async function respondWithPage(c: Context<AppEnv>, status: PageStatus, outcome: LandingOutcome) {
   const address = typed(c, FIELD.address)
-  const page = renderLanding({ address, name: typed(c, FIELD.name), passwordsEnabled: passwordsPermitted(c.env.PERMIT_CLEARTEXT_PASSWORDS), outcome })
+  const page = renderLanding({ address, name: typed(c, FIELD.name), passwordsEnabled: profilePasswordPolicy(c) === 'accepted', outcome })
   return c.html(page, status, {
     'Content-Security-Policy': await landingCsp(),
     'X-Content-Type-Options': 'nosniff',

@@ -75,6 +75,17 @@ export function describeSite(target: ProtocolTarget): void {
         expect(off).not.toContain('type="password"')
         expect(on).toContain('<input id="password" name="password" type="password"')
       })
+
+      // Issue 14, finding 5: the profile route refuses a password over plain http to a public
+      // host, so the page must not ask for one there (it would cross the network, then be refused).
+      it.each([
+        ['https', 'https://mail.example.com/?emailaddress=alice%40example.com', true],
+        ['plain http to a public host', 'http://mail.example.com/?emailaddress=alice%40example.com', false],
+        ['plain http to localhost', 'http://localhost:4243/?emailaddress=alice%40example.com', true],
+      ])('with the opt-in, asks for a password only where the profile route takes one: %s', async (_case, url, shown) => {
+        const page = await (await (await target.withSettings({ PERMIT_CLEARTEXT_PASSWORDS: 'I_understand_the_risks' })).fetch(url)).text()
+        expect(page.includes('type="password"')).toBe(shown)
+      })
     })
   })
 }
