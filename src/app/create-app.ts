@@ -96,6 +96,12 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     // here came from outside them.
     if (error instanceof ServiceUnavailableError) return failAsText(c, outage(c, error))
     const log = c.var.log
+    if (c.req.raw.signal.aborted) {
+      // The client went away, or the server's request timeout ended it (Node), while its body was
+      // being read: nobody receives this answer, and nothing is broken.
+      log.log('info', 'request aborted', { path: loggablePath(c.req.path) })
+      return c.text('the request was not received in time', 408)
+    }
     if (error instanceof ConfigurationError) {
       // The operator's mistake, not the client's: say what to fix, in the log and in the body
       // (these messages name settings, never their values).

@@ -10,6 +10,7 @@ import type { Server } from 'node:http'
 import { createApp } from '../app/create-app'
 import type { Db } from '../db/client'
 import type { Bindings } from '../app/env'
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './settings'
 
 /** Every address a host name resolves to, as the directory host policy checks them. */
 const resolveHost = async (host: string) => (await lookup(host, { all: true })).map((entry) => entry.address)
@@ -27,6 +28,8 @@ export interface RunningServer {
 export interface ServerOptions {
   readonly host: string
   readonly port: number
+  /** Timeouts and the connection cap; default DEFAULT_HTTP_LIMITS (settings.ts). */
+  readonly limits?: HttpLimits
   readonly bindings: Bindings
   readonly client: Client
   readonly db: Db
@@ -44,8 +47,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const server = await new Promise<Server>((resolve, reject) => {
+    const limits = options.limits ?? DEFAULT_HTTP_LIMITS
+    const serverOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node enforces the two timeouts above only when it checks (every 30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+    }
     // Without a `createServer` option, serve() makes a node:http Server.
-    const started = serve({ fetch, hostname: options.host, port: options.port }, () => resolve(started as Server))
+    const started = serve({ fetch, hostname: options.host, port: options.port, serverOptions }, () => resolve(started as Server))
+    started.maxConnections = limits.maxConnections
     started.once('error', reject)
   })
   const { address, port } = server.address() as AddressInfo

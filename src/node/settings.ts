@@ -10,13 +10,39 @@ const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_PORT = 4243
 const DEFAULT_DATABASE_URL = 'file:./data/mailconf.db'
 
+
+/**
+ * What one client connection may hold, so slow or idle clients cannot use up the server: the
+ * headers must arrive within `headersTimeoutMs`, the whole request (body included) within
+ * `requestTimeoutMs` (else 408 and the connection is closed), an idle keep-alive connection is
+ * closed after `keepAliveTimeoutMs`, and at most `maxConnections` are open at once (more are
+ * refused at connect). Behind NGINX these rarely bite; facing clients directly they are the guard.
+ */
+export interface HttpLimits {
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly maxConnections: number
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 512 }
+
+const HTTP_LIMIT_SETTINGS: readonly [keyof HttpLimits, string, number, number][] = [
+  ['headersTimeoutMs', 'HTTP_HEADERS_TIMEOUT_MS', 100, 600_000],
+  ['requestTimeoutMs', 'HTTP_REQUEST_TIMEOUT_MS', 100, 600_000],
+  ['keepAliveTimeoutMs', 'HTTP_KEEPALIVE_TIMEOUT_MS', 100, 600_000],
+  ['maxConnections', 'HTTP_MAX_CONNECTIONS', 1, 100_000],
+]
+
 export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
 
   --seed-sample   load seed/sample.json when the database holds no provider yet
   --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
 
 environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
-  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, LOG_LEVEL (info)`
+  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, LOG_LEVEL (info),
+  HTTP_HEADERS_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.headersTimeoutMs}), HTTP_REQUEST_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.requestTimeoutMs}),
+  HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections})`
 
 export interface ServerSettings {
   readonly host: string
@@ -26,6 +52,7 @@ export interface ServerSettings {
   readonly seedSample: boolean
   /** Prepare the database and exit: how a remote libsql/Turso database gets its migrations. */
   readonly migrateOnly: boolean
+  readonly limits: HttpLimits
 }
 
 export type SettingsError = { readonly kind: 'help' } | { readonly kind: 'invalid'; readonly message: string }
@@ -51,6 +78,15 @@ export function readSettings(
   if (!parseProxyCount(env.PROXY_COUNT).ok) {
     return fail({ kind: 'invalid', message: 'PROXY_COUNT must be a whole number from 0 to 10' })
   }
+  const limits: Record<keyof HttpLimits, number> = { ...DEFAULT_HTTP_LIMITS }
+  for (const [key, name, min, max] of HTTP_LIMIT_SETTINGS) {
+    const text = env[name]?.trim()
+    if (!text) continue
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+      return fail({ kind: 'invalid', message: `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}` })
+    }
+    limits[key] = Number(text)
+  }
   return ok({
     host: env.HOST?.trim() || DEFAULT_HOST,
     port,
@@ -58,5 +94,6 @@ export function readSettings(
     authToken: env.LIBSQL_AUTH_TOKEN || undefined,
     seedSample,
     migrateOnly,
+    limits,
   })
 }
