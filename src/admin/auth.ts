@@ -5,8 +5,10 @@
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { bearerToken, tokensMatch } from './token'
+import { adminTokenProblem, bearerToken, tokensMatch } from './token'
 import type { AppEnv } from '../app/env'
+import { ConfigurationError } from '../app/config-error'
+import { requestHostname } from '../app/request-facts'
 import { domainCacheOf } from '../app/resolve'
 import { checkAdminRate } from './rate-limit'
 
@@ -21,6 +23,12 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.env.ADMIN_TOKEN
   // No token configured: the admin surface does not exist (as if the routes were not deployed).
   if (!expected) return c.text('not found', 404)
+  // ADMIN_HOSTNAME pins the admin surface to one host: on every other host routed to this
+  // service (autoconfig.<each customer>, a workers.dev or preview URL) it does not exist either.
+  const pinned = c.env.ADMIN_HOSTNAME?.trim().toLowerCase()
+  if (pinned && requestHostname(c) !== pinned) return c.text('not found', 404)
+  const weak = adminTokenProblem(expected)
+  if (weak) throw new ConfigurationError(weak)
   // Before the token check, so that wrong guesses count too.
   const limited = await checkAdminRate(c)
   if (limited) return limited

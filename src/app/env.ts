@@ -17,8 +17,10 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
   LIBSQL_AUTH_TOKEN?: string
   /** How many reverse proxies in front of us to trust for X-Forwarded-*; default 0 (request-facts.ts). */
   PROXY_COUNT?: string
-  /** Bearer token for /initdb/ and the admin API; unset = admin routes answer 404. */
+  /** Bearer token for /initdb/ and the admin API, at least 16 characters; unset = admin routes answer 404. */
   ADMIN_TOKEN?: string
+  /** When set, /initdb/ and /admin/ exist only on this host name (404 on every other). */
+  ADMIN_HOSTNAME?: string
   /** Workers rate-limit binding (`[[ratelimits]]`) for /initdb/ and /admin/, keyed by client address. */
   ADMIN_RATE_LIMITER?: RateLimit
   /** Public host name of this service, target of the published CNAME/SRV records. */

@@ -2,6 +2,7 @@
  * Settings of the self-hosted server, from the environment (the same names as the Worker's
  * bindings) and the command line. Every mistake is reported by name, before anything starts.
  */
+import { adminTokenProblem } from '../admin/token'
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 
@@ -75,6 +76,8 @@ export function readSettings(
   if (!/^\d{1,5}$/.test(portText) || port > 65535) {
     return fail({ kind: 'invalid', message: `PORT must be a number from 0 to 65535, got ${JSON.stringify(portText)}` })
   }
+  const weakToken = env.ADMIN_TOKEN ? adminTokenProblem(env.ADMIN_TOKEN) : null
+  if (weakToken) return fail({ kind: 'invalid', message: weakToken })
   if (!parseProxyCount(env.PROXY_COUNT).ok) {
     return fail({ kind: 'invalid', message: 'PROXY_COUNT must be a whole number from 0 to 10' })
   }

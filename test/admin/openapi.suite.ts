@@ -52,6 +52,26 @@ export function describeAdminAuthOpenApi(target: ProtocolTarget): void {
         }
       })
 
+      // Issue 14, finding 12: the admin API answered on every host routed to the service.
+      it('exists only on ADMIN_HOSTNAME when it is set', async () => {
+        const pinned = await target.withSettings({ ADMIN_HOSTNAME: 'Admin.Example.NET' })
+        const headers = adminHeaders(target)
+        for (const path of ['/admin/providers', '/initdb/', '/admin/openapi.json']) {
+          expect((await pinned.fetch(`https://autoconfig.example.com${path}`, { headers })).status, path).toBe(404)
+          expect((await pinned.fetch(`https://admin.example.net${path}`, { headers })).status, path).not.toBe(404)
+        }
+        // Config routes answer on every host as before.
+        expect((await pinned.fetch('https://autoconfig.example.com/healthz')).status).toBe(200)
+      })
+
+      // Issue 14, finding 9: any ADMIN_TOKEN was accepted, one character too.
+      it('refuses to run the admin API with an ADMIN_TOKEN under 16 characters, naming the setting', async () => {
+        const weak = await target.withSettings({ ADMIN_TOKEN: 'short-token' })
+        const response = await weak.fetch('/admin/providers', { headers: { Authorization: 'Bearer short-token' } })
+        expect(response.status).toBe(500)
+        expect(await response.text()).toContain('ADMIN_TOKEN must be at least 16 characters')
+      })
+
       it('answers 404 for an unknown admin path with the token', async () => {
         expect((await target.fetch('/admin/no-such-thing', { headers: adminHeaders(target) })).status).toBe(404)
       })

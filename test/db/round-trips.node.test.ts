@@ -62,8 +62,8 @@ describe('libsql round trips per config request', () => {
     const counter = countingLibsql(target.client)
     const app = createApp({ database: () => createLibsqlDb(counter.client) })
     const response = await app.fetch(
-      new Request('https://x.example/initdb/', { method: 'POST', headers: { Authorization: 'Bearer t' }, body: JSON.stringify(sample) }),
-      { ...BINDINGS, ADMIN_TOKEN: 't' },
+      new Request('https://x.example/initdb/', { method: 'POST', headers: { Authorization: 'Bearer round-trip-admin-token' }, body: JSON.stringify(sample) }),
+      { ...BINDINGS, ADMIN_TOKEN: 'round-trip-admin-token' },
     )
     expect(response.status).toBe(200)
     expect(counter.roundTrips()).toBe(3)

@@ -110,9 +110,9 @@ describe('node dist/node.mjs', () => {
   })
 
   it('finishes a request in flight after SIGTERM, refuses new ones, closes and exits 0', async () => {
-    const server = await start(freshFolder(), [], { ADMIN_TOKEN: 'entry-token' })
+    const server = await start(freshFolder(), [], { ADMIN_TOKEN: 'entry-token-1c9f70a2' })
     const document = Buffer.from(JSON.stringify({ provider: 'Slow Mail', domains: ['slow.example'], servers: [] }))
-    const headers = { Authorization: 'Bearer entry-token', 'Content-Type': 'application/json', 'Content-Length': String(document.length) }
+    const headers = { Authorization: 'Bearer entry-token-1c9f70a2', 'Content-Type': 'application/json', 'Content-Length': String(document.length) }
     const req = request({ host: '127.0.0.1', port: new URL(server.url).port, method: 'POST', path: '/initdb/', headers })
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { databaseFilePath } from '../../src/node/database'
-import { readSettings } from '../../src/node/settings'
+import { DEFAULT_HTTP_LIMITS, readSettings } from '../../src/node/settings'
 
 describe('readSettings', () => {
   it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {
     expect(readSettings({}, [])).toEqual({
       ok: true,
-      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false },
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS },
     })
   })
 
@@ -14,7 +14,7 @@ describe('readSettings', () => {
     const env = { HOST: '::', PORT: '8080', LIBSQL_URL: 'libsql://db.example.turso.io', LIBSQL_AUTH_TOKEN: 'tok' }
     expect(readSettings(env, ['--seed-sample', '--migrate-only'])).toEqual({
       ok: true,
-      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true },
+      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS },
     })
   })
 
@@ -23,6 +23,11 @@ describe('readSettings', () => {
       ok: true,
       value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined },
     })
+  })
+
+  it('refuses an ADMIN_TOKEN under 16 characters before starting, naming the setting', () => {
+    expect(readSettings({ ADMIN_TOKEN: 'short-token' }, [])).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining('ADMIN_TOKEN must be at least 16 characters') } })
+    expect(readSettings({ ADMIN_TOKEN: 'a-token-of-sixteen' }, []).ok).toBe(true)
   })
 
   it('accepts PORT=0 (a free port, printed at startup)', () => {
