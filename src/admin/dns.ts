@@ -1,6 +1,7 @@
 /** GET /admin/dns/{domain}[?format=json]: the DNS records to publish for a domain (dns/records.ts). */
 import { failAsJson } from '../app/failures'
-import { requestHostname } from '../app/request-facts'
+import { isLoopbackHost, requestHostname } from '../app/request-facts'
+import { fail, ok, type Result } from '../core/result'
 import { toAccount } from '../core/account'
 import { normaliseDomain } from '../core/address'
 import { findDomainConfig } from '../db/domain-query'
@@ -9,6 +10,19 @@ import { adminRouter, declare } from './operation'
 import { COMMON_ANSWERS, problem } from './request'
 
 export const dns = adminRouter()
+
+/**
+ * The CNAME/SRV target: this service's public host name. It is configurable because the admin
+ * request may reach the service under a name clients cannot use (localhost, an address, an
+ * internal host); records pointing there would be wrong, so such a name is refused, not guessed.
+ */
+function publicServiceHost(candidate: string): Result<string, string> {
+  const host = normaliseDomain(candidate)
+  if (host === null || isLoopbackHost(candidate) || host.endsWith('.localhost')) {
+    return fail(`'${candidate.slice(0, 100)}' is not a public host name for the records to point at: set SERVICE_HOSTNAME (or pass service_host) to this service's public name`)
+  }
+  return ok(host)
+}
 
 declare(
   dns,
@@ -21,11 +35,13 @@ declare(
     parameters: [
       { name: 'domain', in: 'path', required: true, description: 'the mail domain', schema: { type: 'string' } },
       { name: 'format', in: 'query', required: false, description: 'zone (default) or json', schema: { type: 'string', enum: ['zone', 'json'] } },
+      { name: 'service_host', in: 'query', required: false, description: "this service's public host name, the target of the CNAME/SRV records (default: SERVICE_HOSTNAME, else the host of this request)", schema: { type: 'string' } },
     ],
     answers: {
       200: { description: 'the records', content: { 'text/plain': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } },
-      400: problem('not a domain name, or an unknown format'),
+      400: problem('not a domain name, an unknown format, or a service_host that is no host name'),
       404: problem('no mail configuration for the domain'),
+      409: problem('no public service host name is known: set SERVICE_HOSTNAME (or pass service_host)'),
       ...COMMON_ANSWERS,
     },
   },
@@ -36,10 +52,10 @@ declare(
     if (format !== 'zone' && format !== 'json') return c.json({ error: "format must be 'zone' or 'json'" }, 400)
     const config = await findDomainConfig(c.var.db, domain)
     if (!config) return failAsJson(c, { kind: 'unknown-domain', domain })
-    // The CNAME/SRV target: this service's public name, configurable because the admin request may
-    // reach it under another name (localhost, an internal host) than clients should use.
-    const serviceHost = c.env.SERVICE_HOSTNAME ?? requestHostname(c)
-    const records = renderDnsRecords(toAccount({ config, who: null, identity: null }), serviceHost)
+    const asked = c.req.query('service_host')
+    const serviceHost = publicServiceHost(asked ?? c.env.SERVICE_HOSTNAME ?? requestHostname(c))
+    if (!serviceHost.ok) return c.json({ error: serviceHost.error }, asked === undefined ? 409 : 400)
+    const records = renderDnsRecords(toAccount({ config, who: null, identity: null }), serviceHost.value)
     if (format === 'json') return c.json({ domain, records })
     return c.text(renderZoneFile(records))
   },

@@ -47,6 +47,24 @@ export function describeAdminDns(target: ProtocolTarget): void {
         expect(await response.json()).toEqual({ error: message })
       })
 
+      // Issue 14, finding 11: after `npm start` the records pointed at 127.0.0.1, without a word.
+      it.each([
+        ['an IPv4 address', 'http://127.0.0.1:8787/admin/dns/example.net'],
+        ['localhost', 'http://localhost:8787/admin/dns/example.net'],
+        ['an IPv6 address', 'http://[::1]:8787/admin/dns/example.net'],
+      ])('refuses to point the records at %s, naming SERVICE_HOSTNAME', async (_case, url) => {
+        const response = await target.fetch(url, { headers: adminHeaders(target) })
+        expect(response.status).toBe(409)
+        expect(((await response.json()) as { error: string }).error).toContain('set SERVICE_HOSTNAME')
+      })
+
+      it('takes the service host from ?service_host, and refuses one that is no public host name', async () => {
+        const named = await target.fetch('http://127.0.0.1:8787/admin/dns/example.net?service_host=mailconf.provider.example', { headers: adminHeaders(target) })
+        expect(await named.text()).toContain('autoconfig.example.net. 3600 IN CNAME mailconf.provider.example.\n')
+        const bad = await target.fetch('https://mailconf.provider.example/admin/dns/example.net?service_host=10.0.0.1', { headers: adminHeaders(target) })
+        expect(bad.status).toBe(400)
+      })
+
       it('requires the admin token', async () => {
         expect((await target.fetch('/admin/dns/example.net')).status).toBe(401)
       })
