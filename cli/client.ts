@@ -51,6 +51,6 @@ export function describeFailure(reply: AdminReply): string {
   }
   const message = typeof parsed?.error === 'string' ? parsed.error : reply.text.trim() || 'no message'
   const problems = (parsed?.problems ?? []).map((p) => `  ${String(p.path) || '(document)'}: ${String(p.message)}`)
-  const hint = reply.status === 401 ? ' (check MAILCONF_ADMIN_TOKEN)' : reply.status === 404 && message === 'not found' ? ' (is ADMIN_TOKEN set on the service?)' : ''
+  const hint = reply.status === 401 ? ' (check MAILCONF_ADMIN_TOKEN)' : reply.status === 404 && message === 'not found' ? ' (is ADMIN_TOKEN set on the service? If ADMIN_HOSTNAME is, --url must use that host)' : ''
   return [`${reply.status}: ${message}${hint}`, ...problems].join('\n')
 }
