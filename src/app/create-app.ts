@@ -55,7 +55,7 @@ function setup(options: AppOptions) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const hops = parseProxyCount(c.env.PROXY_COUNT)
     if (!hops.ok) throw new ConfigurationError('PROXY_COUNT must be a whole number from 0 to 10')
-    c.set('facts', resolveRequestFacts(
+    const facts = resolveRequestFacts(
       {
         url: c.req.url,
         peer: peerAddress(c.req.raw),
@@ -64,7 +64,11 @@ function setup(options: AppOptions) {
         forwardedHost: c.req.header('x-forwarded-host'),
       },
       hops.value,
-    ))
+    )
+    c.set('facts', facts)
+    // Before any route: several put the host into URLs they answer with. Workers only see hosts
+    // routed to them; Node passes on whatever Host header a URL parser accepts.
+    if (!facts.hostIsValid) return c.text('the Host header is not a host name (letters, digits, hyphens and dots, or an address)', 400)
     c.set('db', database(c.env))
     if (options.resolveHost) c.set('resolveHost', options.resolveHost)
     await next()

@@ -19,6 +19,12 @@ import { fail, ok, type Result } from '../core/result'
 export interface RequestFacts {
   /** The host (with port, if any) the client addressed. */
   readonly host: string
+  /**
+   * Whether `host` is a DNS name or an address literal (with an optional port). It goes into URLs
+   * (the Autodiscover redirect, the v2 answer, the landing page's links), and an HTTP server may
+   * pass on any Host header that a URL parser accepts, such as `a"b{c}.example`.
+   */
+  readonly hostIsValid: boolean
   /** The same host without its port. */
   readonly hostname: string
   /** Whether the client reached the first (trusted) hop over https. */
@@ -38,7 +44,9 @@ export interface ConnectionFacts {
 }
 
 const ADDRESS = /^[0-9A-Fa-f:.]{2,45}$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/
-const HOST = /^([A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/
+// A name's labels (underscores too: some internal names have them; a trailing dot is the root), or an
+// IPv6 literal, each with an optional port.
+const HOST = /^([A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/
 
 /** `PROXY_COUNT`: unset or empty = 0; otherwise a whole number from 0 to 10. */
 export function parseProxyCount(value: string | undefined): Result<number, 'invalid'> {
@@ -65,6 +73,7 @@ export function resolveRequestFacts(connection: ConnectionFacts, trustedHops: nu
   const addressed = host !== null && HOST.test(host) ? host.toLowerCase() : url.host
   return {
     host: addressed,
+    hostIsValid: HOST.test(addressed),
     hostname: stripPort(addressed),
     https: proto === 'https' || proto === 'http' ? proto === 'https' : url.protocol === 'https:',
     clientAddress: client !== null && ADDRESS.test(client) ? client : connection.peer,

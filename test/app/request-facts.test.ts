@@ -46,16 +46,16 @@ const BEHIND_PROXY: ConnectionFacts = {
 
 describe('resolveRequestFacts', () => {
   it('ignores every X-Forwarded-* header when no proxy is trusted', () => {
-    expect(resolveRequestFacts(BEHIND_PROXY, 0)).toEqual({ host: '127.0.0.1:4243', hostname: '127.0.0.1', https: false, clientAddress: '127.0.0.1' })
+    expect(resolveRequestFacts(BEHIND_PROXY, 0)).toEqual({ host: '127.0.0.1:4243', hostIsValid: true, hostname: '127.0.0.1', https: false, clientAddress: '127.0.0.1' })
   })
 
   it('takes client, scheme and host from one trusted proxy', () => {
-    expect(resolveRequestFacts(BEHIND_PROXY, 1)).toEqual({ host: 'autoconfig.example.com', hostname: 'autoconfig.example.com', https: true, clientAddress: '203.0.113.7' })
+    expect(resolveRequestFacts(BEHIND_PROXY, 1)).toEqual({ host: 'autoconfig.example.com', hostIsValid: true, hostname: 'autoconfig.example.com', https: true, clientAddress: '203.0.113.7' })
   })
 
   it('uses the URL directly when there is no proxy (Workers: scheme and host are the client\'s)', () => {
     const direct = { url: 'https://autoconfig.example.com/mail/config-v1.1.xml', peer: '198.51.100.1' }
-    expect(resolveRequestFacts(direct, 0)).toEqual({ host: 'autoconfig.example.com', hostname: 'autoconfig.example.com', https: true, clientAddress: '198.51.100.1' })
+    expect(resolveRequestFacts(direct, 0)).toEqual({ host: 'autoconfig.example.com', hostIsValid: true, hostname: 'autoconfig.example.com', https: true, clientAddress: '198.51.100.1' })
   })
 
   it.each([
@@ -91,6 +91,22 @@ describe('resolveRequestFacts', () => {
     ['absent', 1, undefined, '127.0.0.1:4243'],
   ])('X-Forwarded-Host: %s', (_case, hops, header, expected) => {
     expect(resolveRequestFacts({ ...BEHIND_PROXY, forwardedHost: header }, hops).host).toBe(expected)
+  })
+
+  it.each([
+    ['a name', 'autoconfig.example.com', true],
+    ['a name with a port', 'autoconfig.example.com:8443', true],
+    ['a name ending in the root dot', 'autoconfig.example.com.', true],
+    ['an internal name with an underscore', 'mail_gw.corp', true],
+    ['an IPv4 address with a port', '127.0.0.1:4243', true],
+    ['an IPv6 literal', '[::1]:4243', true],
+    ['a quote (a URL parser accepts it in a host)', 'a"b.example', false],
+    ['braces', 'a{b}.example', false],
+    ['a dollar sign and a comma', 'a$b,c.example', false],
+    ['a backtick', 'x`y.example', false],
+  ])('the URL host %s: valid %s', (_case, host, expected) => {
+    const facts = resolveRequestFacts({ url: `http://${host}/autodiscover/autodiscover.xml`, peer: null }, 0)
+    expect(facts.hostIsValid).toBe(expected)
   })
 
   it('keeps the peer when nothing is known about the client', () => {

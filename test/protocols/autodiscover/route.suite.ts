@@ -253,6 +253,17 @@ export function describeAutodiscover(target: ProtocolTarget): void {
         expect(response.headers.get('Location')).toBe(location)
       })
 
+      // A URL parser accepts such a host, and Node passes the Host header on as it came; the
+      // redirect must not send Outlook to it.
+      it.each(['a"b.example', 'x{y}.example', 'a$b,c.example'])('refuses the Host %s instead of redirecting to it', async (host) => {
+        const response = await target.fetch(`http://${host}/autodiscover/autodiscover.xml`)
+        expect(response.status).toBe(400)
+        expect(response.headers.get('Location')).toBeNull()
+        const text = await response.text()
+        expect(text).toContain('Host header')
+        expect(text).not.toContain(host)
+      })
+
       // §2.7: over https, the 600 document; never settings on a GET.
       it('answers a GET over https with ErrorCode 600', async () => {
         const response = await target.fetch(POX_URL)

@@ -48,6 +48,15 @@ export function describeAutodiscoverV2(target: ProtocolTarget): void {
         expect(await getJson(target, url('alice@Example.COM', 'ActiveSync'))).toEqual({ status: 200, body: { Protocol: 'ActiveSync', Url: EAS } })
       })
 
+      it.each(['a"b.example', 'x{y}.example'])('refuses the Host %s instead of putting it into the Url', async (host) => {
+        // Over http: workerd's own fetch refuses such a host in an https URL before the Worker sees it.
+        const response = await target.fetch(`http://${host}/autodiscover/autodiscover.json?Email=alice%40example.com&Protocol=AutodiscoverV1`)
+        expect(response.status).toBe(400)
+        const text = await response.text()
+        expect(text).toContain('Host header')
+        expect(text).not.toContain(host)
+      })
+
       // §2.9: Outlook 2019 sent `Autodiscoverv1`.
       it.each(['Autodiscoverv1', 'autodiscoverv1', 'AUTODISCOVERV1'])('treats Protocol=%s case-insensitively', async (protocol) => {
         expect((await getJson(target, `/autodiscover/autodiscover.json?Email=a%40example.com&Protocol=${protocol}`)).body).toEqual({ Protocol: 'AutodiscoverV1', Url: POX_URL })
