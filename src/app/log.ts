@@ -10,6 +10,31 @@ function isLogLevel(value: string | undefined): value is LogLevel {
   return value !== undefined && value in RANK
 }
 
+/** How many layers of percent-encoding are peeled off a segment before it is judged. */
+const ENCODING_LAYERS = 4
+
+/**
+ * Whether a path segment holds an `@`, also under layers of percent-encoding (`%40`, `%2540`,
+ * `%25%34%30`): a client or an attacker may encode an address more than once, and the log must
+ * not keep the local part either way.
+ */
+function holdsAddress(segment: string): boolean {
+  let text = segment
+  for (let layer = 0; layer <= ENCODING_LAYERS; layer++) {
+    if (/@|%(?:25)*40/i.test(text)) return true
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(text)
+    } catch {
+      return false
+    }
+    if (decoded === text) return false
+    text = decoded
+  }
+  // Still encoded after that many layers: nobody sends such a path in good faith.
+  return true
+}
+
 /**
  * The path as logged: a segment holding an address (`/autodiscover/autodiscover.json/v1.0/<address>`)
  * is replaced, so local parts stay out of the log there too.
@@ -17,7 +42,7 @@ function isLogLevel(value: string | undefined): value is LogLevel {
 export function loggablePath(path: string): string {
   return path
     .split('/')
-    .map((segment) => (/@|%40/i.test(segment) ? '<address>' : segment))
+    .map((segment) => (holdsAddress(segment) ? '<address>' : segment))
     .join('/')
 }
 

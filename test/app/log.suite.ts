@@ -26,6 +26,18 @@ export function describeLogging(target: ProtocolTarget): void {
       expect(lines.join('\n')).not.toContain('very.private')
     })
 
+    it.each(['very.private%40example.net', 'very.private%2540example.net', 'very.private%25%34%30example.net'])(
+      'keeps the local part of the v2 path form out of the log, encoded as %s',
+      async (segment) => {
+        const info = await target.withSettings({ LOG_LEVEL: 'info' })
+        const lines = target.captureLog()
+        await info.fetch(`https://autodiscover.example.net/autodiscover/autodiscover.json/v1.0/${segment}?Protocol=ActiveSync`)
+        expect(lines.length).toBeGreaterThan(0)
+        expect(lines.join('\n')).toContain('/v1.0/<address>')
+        expect(lines.join('\n')).not.toContain('very.private')
+      },
+    )
+
     it('never logs the admin token or the Authorization header', async () => {
       const debug = await target.withSettings({ LOG_LEVEL: 'debug' })
       const lines = target.captureLog()
