@@ -5,6 +5,8 @@
  */
 import type { Bindings } from '../app/env'
 import { loggerFor } from '../app/log'
+import { logSignerWarnings } from '../protocols/apple/route'
+import { profileSigner } from '../protocols/apple/sign'
 import sample from '../../seed/sample.json'
 import { describeLoad, loadIntoEmpty } from '../seed/write'
 import { findMigrationsFolder, migrateDatabase, openDatabase } from './database'
@@ -32,6 +34,14 @@ const bindings: Bindings = process.env
 const logger = loggerFor(bindings.LOG_LEVEL)
 
 try {
+  // Signing secrets are checked before anything starts: a broken pair would answer every profile
+  // with 500, and an expiring certificate is better heard of now than from a user.
+  const signing = await profileSigner(bindings)
+  if (signing.kind === 'broken') {
+    console.error(`mailconf: profile signing: ${signing.reason}`)
+    process.exit(2)
+  }
+  logSignerWarnings(logger, signing)
   const { client, db } = openDatabase(databaseUrl, authToken)
   await migrateDatabase(client, MIGRATIONS_FOLDER)
   if (seedSample) {

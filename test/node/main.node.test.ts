@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createTestCa } from '../support/node/test-ca'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BUNDLE = join(ROOT, 'dist/node.mjs')
@@ -22,6 +23,8 @@ interface Started {
   readonly child: ChildProcess
   readonly url: string
   readonly lines: Record<string, unknown>[]
+  /** What the server wrote to stderr so far (warnings and errors go there). */
+  stderr(): string
   exited(): Promise<number | null>
 }
 
@@ -50,7 +53,7 @@ function start(cwd: string, args: string[] = [], env: Record<string, string> = {
       for (const text of complete) {
         const line = JSON.parse(text) as Record<string, unknown>
         lines.push(line)
-        if (line.msg === 'listening') resolve({ child, url: String(line.url), lines, exited: () => exit })
+        if (line.msg === 'listening') resolve({ child, url: String(line.url), lines, stderr: () => stderr, exited: () => exit })
       }
     })
     void exit.then((code) => reject(new Error(`the server exited with ${code} before listening: ${stderr}`)))
@@ -159,6 +162,42 @@ describe('node dist/node.mjs', () => {
     expect(result.status).toBe(2)
     expect(result.stderr).toContain(message)
     expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('warns at start-up about a signing certificate close to expiry, and about the chain', async () => {
+    const ca = createTestCa()
+    try {
+      // The test CA's certificates are valid for two days.
+      const server = await start(freshFolder(), ['--seed-sample'], { MOBILECONFIG_SIGNING_CERT: ca.ec.cert, MOBILECONFIG_SIGNING_KEY: ca.ec.pkcs8, MOBILECONFIG_SIGNING_CHAIN: ca.intermediatePem })
+      const warnings = server
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('mobileconfig signing certificate'))
+        .map((line) => (JSON.parse(line) as { warning: string }).warning)
+      expect(warnings).toHaveLength(2)
+      expect(warnings[0]).toMatch(/^MOBILECONFIG_SIGNING_CERT expires on \d{4}-\d\d-\d\d, in 1 day\(s\)/)
+      expect(warnings[1]).toMatch(/^the chain certificate "mailconf test intermediate" expires on/)
+      // Once: the first signed profile does not repeat them.
+      const profile = await fetch(`${server.url}/mobileconfig?emailaddress=alice%40example.com`)
+      expect(profile.status).toBe(200)
+      // Signed: DER (a SEQUENCE), not the plist's XML.
+      expect(new Uint8Array(await profile.arrayBuffer())[0]).toBe(0x30)
+      expect(server.stderr().match(/mobileconfig signing certificate/g)).toHaveLength(2)
+    } finally {
+      ca.dispose()
+    }
+  })
+
+  it('refuses to start with signing secrets it cannot use, naming the setting', () => {
+    const ca = createTestCa()
+    try {
+      const result = run([], { MOBILECONFIG_SIGNING_CERT: ca.rsa.cert, MOBILECONFIG_SIGNING_KEY: ca.ec.pkcs8 })
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain('mailconf: profile signing: MOBILECONFIG_SIGNING_KEY is not a RSA private key')
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+    } finally {
+      ca.dispose()
+    }
   })
 
   it('reports a database it cannot open without a stack trace', () => {

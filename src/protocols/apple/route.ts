@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../../app/env'
 import { failAsText, protocolRouter } from '../../app/failures'
+import type { Logger } from '../../app/log'
 import { isLoopbackHost, requestHost, requestIsHttps } from '../../app/request-facts'
 import { resolveForRequest } from '../../app/resolve'
 import { readRawQueryParam } from '../../core/address'
@@ -14,7 +15,7 @@ import { describeMissingServer } from '../../core/server-choice'
 import { deriveProfileIds } from './ids'
 import { renderMobileconfig } from './render'
 import { FIELD, parseProfileFields, passwordPolicy, type RawProfileFields } from './request'
-import { profileSigner } from './sign'
+import { profileSigner, type SignerSetup } from './sign'
 
 const PATHS = ['/mobileconfig', '/mobileconfig/', '/email.mobileconfig'] as const
 // §3.1: one content type for signed and unsigned profiles; signed ones are raw DER.
@@ -66,6 +67,7 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
   if (!account.primary.ok) return c.text(describeMissingServer(who.domain, account.primary.error), 404, NO_STORE)
 
   const setup = await profileSigner(c.env)
+  logSignerWarnings(c.var.log, setup)
   if (setup.kind === 'broken') {
     // Never fall back to an unsigned profile: the operator asked for signatures.
     c.var.log.log('error', 'mobileconfig signing is misconfigured', { reason: setup.reason })
@@ -80,6 +82,18 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
     'Content-Disposition': `attachment; filename="${profileFileName(who.domain)}"`,
     'X-Content-Type-Options': 'nosniff',
   })
+}
+
+const warned = new WeakSet<SignerSetup>()
+
+/**
+ * A signer's warnings (expiry, key size) reach the log once per setup, not with every profile:
+ * on Node at start-up (src/node/main.ts), on Workers with the first profile of an isolate.
+ */
+export function logSignerWarnings(log: Logger, setup: SignerSetup): void {
+  if (setup.kind !== 'ready' || setup.warnings.length === 0 || warned.has(setup)) return
+  warned.add(setup)
+  for (const warning of setup.warnings) log.log('warn', 'mobileconfig signing certificate', { warning })
 }
 
 export const mobileconfig = router

@@ -25,7 +25,17 @@ export interface ProfileSigner {
 
 export type SignerSetup =
   | { readonly kind: 'off' }
-  | { readonly kind: 'ready'; readonly signer: ProfileSigner; readonly algorithm: 'RSA' | 'ECDSA P-256' }
+  | {
+      readonly kind: 'ready'
+      readonly signer: ProfileSigner
+      readonly algorithm: 'RSA' | 'ECDSA P-256'
+      /**
+       * What works today but will not for long, or not everywhere: a certificate of the chain
+       * expired, not yet valid or close to expiry; an RSA key under 2048 bits. iOS then shows the
+       * profile as unverified; the operator hears it in the log (route, Node start-up).
+       */
+      readonly warnings: readonly string[]
+    }
   /** Configured but unusable: the route answers 500 and never serves the profile unsigned. */
   | { readonly kind: 'broken'; readonly reason: string }
 
@@ -119,10 +129,49 @@ function toPkcs8(text: string): Bytes {
   throw new SetupError(`MOBILECONFIG_SIGNING_KEY holds a ${block.label} block; expected PRIVATE KEY (PKCS#8)`)
 }
 
+/** Certificates that expire within this many days are reported, so that renewal comes first. */
+export const EXPIRY_WARNING_DAYS = 30
+/** NIST SP 800-57: RSA under 2048 bits gives less than 112 bits of security. */
+export const MIN_RSA_BITS = 2048
+const DAY_MS = 24 * 60 * 60 * 1000
+
+const day = (date: Date) => date.toISOString().slice(0, 10)
+
+/** What to tell the operator about certificates that are (about to be) out of date, as of `now`. */
+export function validityWarnings(certificates: readonly { readonly what: string; readonly notBefore: Date; readonly notAfter: Date }[], now: Date): string[] {
+  return certificates.flatMap(({ what, notBefore, notAfter }) => {
+    if (notAfter.getTime() <= now.getTime()) return [`${what} expired on ${day(notAfter)}: devices show signed profiles as not verified; renew it`]
+    if (notBefore.getTime() > now.getTime()) return [`${what} is not valid before ${day(notBefore)}: devices show signed profiles as not verified until then`]
+    const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
+    if (daysLeft < EXPIRY_WARNING_DAYS) return [`${what} expires on ${day(notAfter)}, in ${daysLeft} day(s): renew it before then`]
+    return []
+  })
+}
+
+/** A warning for an RSA key too short to trust, or none. */
+export function keySizeWarnings(algorithm: KeyAlgorithmFacts): string[] {
+  if (algorithm.name !== 'RSASSA-PKCS1-v1_5' || algorithm.modulusLength === undefined) return []
+  return algorithm.modulusLength < MIN_RSA_BITS
+    ? [`MOBILECONFIG_SIGNING_CERT has a ${algorithm.modulusLength}-bit RSA key; use at least ${MIN_RSA_BITS} bits (or ECDSA P-256)`]
+    : []
+}
+
+interface KeyAlgorithmFacts {
+  readonly name: string
+  readonly modulusLength?: number | undefined
+}
+
+/** The name and, for RSA, the modulus length of an imported key (WebCrypto's RsaKeyAlgorithm). */
+function keyAlgorithmFacts(key: CryptoKey): KeyAlgorithmFacts {
+  const algorithm: object = key.algorithm
+  const modulusLength = 'modulusLength' in algorithm && typeof algorithm.modulusLength === 'number' ? algorithm.modulusLength : undefined
+  return { name: key.algorithm.name, modulusLength }
+}
+
 const signatureParams = (kind: KeyKind): SignParams =>
   kind.algorithm === 'RSA' ? { name: 'RSASSA-PKCS1-v1_5' } : { name: 'ECDSA', hash: 'SHA-256' }
 
-async function setUp(secrets: SigningSecrets): Promise<SignerSetup> {
+async function setUp(secrets: SigningSecrets, now: Date): Promise<SignerSetup> {
   const { MOBILECONFIG_SIGNING_CERT: certPem, MOBILECONFIG_SIGNING_KEY: keyPem, MOBILECONFIG_SIGNING_CHAIN: chainPem } = secrets
   if (!certPem && !keyPem && !chainPem) return { kind: 'off' }
   if (!certPem) return { kind: 'broken', reason: 'MOBILECONFIG_SIGNING_KEY or _CHAIN is set but MOBILECONFIG_SIGNING_CERT is not' }
@@ -147,7 +196,23 @@ async function setUp(secrets: SigningSecrets): Promise<SignerSetup> {
     if (!(await crypto.subtle.verify(signatureParams(kind), publicKey, probeSignature, probe))) {
       throw new SetupError('MOBILECONFIG_SIGNING_KEY does not match MOBILECONFIG_SIGNING_CERT')
     }
-    return { kind: 'ready', algorithm: kind.algorithm, signer: { sign: (content, time) => signedData(new Uint8Array(content), time, certificate, chain, privateKey) } }
+    const warnings = [
+      ...keySizeWarnings(keyAlgorithmFacts(publicKey)),
+      ...validityWarnings(
+        [certificate, ...chain].map((c, i) => ({
+          what: i === 0 ? 'MOBILECONFIG_SIGNING_CERT' : `the chain certificate ${subjectName(c)}`,
+          notBefore: c.notBefore.value,
+          notAfter: c.notAfter.value,
+        })),
+        now,
+      ),
+    ]
+    return {
+      kind: 'ready',
+      algorithm: kind.algorithm,
+      warnings,
+      signer: { sign: (content, time) => signedData(new Uint8Array(content), time, certificate, chain, privateKey) },
+    }
   } catch (error) {
     if (error instanceof SetupError) return { kind: 'broken', reason: error.message }
     return { kind: 'broken', reason: `the signing certificate or key cannot be used: ${error instanceof Error ? error.message : String(error)}` }
@@ -202,6 +267,15 @@ async function signedData(
   return new Uint8Array(contentInfo.toSchema().toBER())
 }
 
+const COMMON_NAME = '2.5.4.3'
+
+/** The certificate's CN (what operators recognise), else its serial number in hex. */
+function subjectName(certificate: pkijs.Certificate): string {
+  const cn = certificate.subject.typesAndValues.find((t) => t.type === COMMON_NAME)?.value.valueBlock.value
+  if (typeof cn === 'string' && cn !== '') return `"${cn}"`
+  return `with serial ${Array.from(certificate.serialNumber.valueBlock.valueHexView, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}
+
 let cached: { readonly key: string; readonly setup: Promise<SignerSetup> } | undefined
 
 /**
@@ -210,6 +284,8 @@ let cached: { readonly key: string; readonly setup: Promise<SignerSetup> } | und
  */
 export function profileSigner(secrets: SigningSecrets): Promise<SignerSetup> {
   const key = [secrets.MOBILECONFIG_SIGNING_CERT, secrets.MOBILECONFIG_SIGNING_KEY, secrets.MOBILECONFIG_SIGNING_CHAIN].join('\u0000')
-  if (cached?.key !== key) cached = { key, setup: setUp(secrets) }
+  // The warnings are as of the setup: an isolate (or a Node process) is rarely that long-lived,
+  // and Node logs them at every start.
+  if (cached?.key !== key) cached = { key, setup: setUp(secrets, new Date()) }
   return cached.setup
 }

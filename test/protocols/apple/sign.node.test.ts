@@ -4,8 +4,9 @@
  * the content that was signed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { profileSigner, type SigningSecrets } from '../../../src/protocols/apple/sign'
-import { createTestCa, opensslVerify, type TestCa } from '../../support/node/test-ca'
+import { logSignerWarnings } from '../../../src/protocols/apple/route'
+import { EXPIRY_WARNING_DAYS, profileSigner, validityWarnings, type SigningSecrets } from '../../../src/protocols/apple/sign'
+import { createTestCa, opensslDate, opensslVerify, type TestCa } from '../../support/node/test-ca'
 
 let ca: TestCa
 beforeAll(() => {
@@ -74,5 +75,75 @@ describe('profileSigner with openssl verification', () => {
     const setup = await profileSigner(secrets())
     expect(setup.kind).toBe('broken')
     expect(setup.kind === 'broken' && setup.reason).toMatch(reason)
+  })
+
+  describe('warnings about certificates and keys that still work', () => {
+    const warningsFor = async (cert: string, key: string, chain?: string) => {
+      const setup = await profileSigner({ MOBILECONFIG_SIGNING_CERT: cert, MOBILECONFIG_SIGNING_KEY: key, MOBILECONFIG_SIGNING_CHAIN: chain })
+      if (setup.kind !== 'ready') throw new Error(`signer not ready: ${JSON.stringify(setup)}`)
+      return setup.warnings
+    }
+
+    it('has none for a P-256 or 2048-bit RSA leaf valid for a year', async () => {
+      for (const key of ['ec', 'rsa:2048'] as const) {
+        const leaf = ca.issueLeaf(`year-${key.replace(':', '')}`, key, opensslDate(-1), opensslDate(365))
+        expect(await warningsFor(leaf.cert, leaf.pkcs8)).toEqual([])
+      }
+    })
+
+    it('names a leaf that expired, and still signs with it', async () => {
+      const leaf = ca.issueLeaf('expired', 'ec', '20240101000000Z', '20240201000000Z')
+      expect(await warningsFor(leaf.cert, leaf.pkcs8)).toEqual(['MOBILECONFIG_SIGNING_CERT expired on 2024-02-01: devices show signed profiles as not verified; renew it'])
+      expect(await signWith({ MOBILECONFIG_SIGNING_CERT: leaf.cert, MOBILECONFIG_SIGNING_KEY: leaf.pkcs8 })).toBeInstanceOf(Uint8Array)
+    })
+
+    it('names a leaf that is not valid yet', async () => {
+      const leaf = ca.issueLeaf('future', 'ec', '20400101000000Z', '20410101000000Z')
+      expect(await warningsFor(leaf.cert, leaf.pkcs8)).toEqual(['MOBILECONFIG_SIGNING_CERT is not valid before 2040-01-01: devices show signed profiles as not verified until then'])
+    })
+
+    it(`names a leaf that expires within ${EXPIRY_WARNING_DAYS} days, with the date`, async () => {
+      const leaf = ca.issueLeaf('soon', 'ec', opensslDate(-300), opensslDate(10.5))
+      const [warning, ...more] = await warningsFor(leaf.cert, leaf.pkcs8)
+      expect(more).toEqual([])
+      expect(warning).toMatch(/^MOBILECONFIG_SIGNING_CERT expires on \d{4}-\d\d-\d\d, in 10 day\(s\): renew it before then$/)
+    })
+
+    it('names a chain certificate close to expiry by its common name', async () => {
+      // The test intermediate is valid for two days (test/support/node/test-ca.ts).
+      const leaf = ca.issueLeaf('year-with-chain', 'ec', opensslDate(-1), opensslDate(365))
+      const warnings = await warningsFor(leaf.cert, leaf.pkcs8, ca.intermediatePem)
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(/^the chain certificate "mailconf test intermediate" expires on .*, in 1 day\(s\)/)
+    })
+
+    it('names an RSA key under 2048 bits, and still signs with it', async () => {
+      const leaf = ca.issueLeaf('weak', 'rsa:1024', opensslDate(-1), opensslDate(365))
+      expect(await warningsFor(leaf.cert, leaf.pkcs8)).toEqual(['MOBILECONFIG_SIGNING_CERT has a 1024-bit RSA key; use at least 2048 bits (or ECDSA P-256)'])
+    })
+
+    it('reach the log once per setup, however many profiles are signed (logSignerWarnings)', async () => {
+      const leaf = ca.issueLeaf('logged-once', 'rsa:1024', '20240101000000Z', '20240201000000Z')
+      const setup = await profileSigner({ MOBILECONFIG_SIGNING_CERT: leaf.cert, MOBILECONFIG_SIGNING_KEY: leaf.pkcs8 })
+      const logged: { level: string; fields: unknown }[] = []
+      const log = { log: (level: string, _message: string, fields?: unknown) => void logged.push({ level, fields }) }
+      logSignerWarnings(log, setup)
+      logSignerWarnings(log, setup)
+      logSignerWarnings(log, await profileSigner({ MOBILECONFIG_SIGNING_CERT: leaf.cert, MOBILECONFIG_SIGNING_KEY: leaf.pkcs8 }))
+      expect(logged.map((l) => l.level)).toEqual(['warn', 'warn'])
+      expect(JSON.stringify(logged)).toContain('1024-bit RSA key')
+      expect(JSON.stringify(logged)).toContain('expired on 2024-02-01')
+    })
+
+    it.each([
+      ['a day before notBefore', '2026-01-01T00:00:00Z', ['X is not valid before 2026-01-02: devices show signed profiles as not verified until then']],
+      ['on the first day', '2026-01-02T00:00:00Z', []],
+      [`${EXPIRY_WARNING_DAYS} days before notAfter`, '2026-06-01T00:00:00Z', []],
+      [`${EXPIRY_WARNING_DAYS - 1} days and a bit before notAfter`, '2026-06-01T00:00:01Z', ['X expires on 2026-07-01, in 29 day(s): renew it before then']],
+      ['at notAfter', '2026-07-01T00:00:00Z', ['X expired on 2026-07-01: devices show signed profiles as not verified; renew it']],
+    ])('validityWarnings %s', (_case, now, expected) => {
+      const certificate = { what: 'X', notBefore: new Date('2026-01-02T00:00:00Z'), notAfter: new Date('2026-07-01T00:00:00Z') }
+      expect(validityWarnings([certificate], new Date(now))).toEqual(expected)
+    })
   })
 })

@@ -19,7 +19,18 @@ export interface TestCa {
   /** A second root, to show verification fails against the wrong trust anchor. */
   readonly otherRootFile: string
   openssl(args: readonly string[], input?: Buffer): Buffer
+  /**
+   * Another signing leaf under the intermediate, valid from `start` to `end` (openssl's
+   * YYYYMMDDHHMMSSZ; `openssl ca` takes any dates, also past and future ones), with a key of `key`
+   * (`rsa:1024`, `rsa:2048`, `ec`).
+   */
+  issueLeaf(name: string, key: 'rsa:1024' | 'rsa:2048' | 'ec', start: string, end: string): { readonly cert: string; readonly pkcs8: string }
   dispose(): void
+}
+
+/** openssl's date form for `ca -startdate/-enddate`, `days` from now. */
+export function opensslDate(days: number): string {
+  return `${new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`
 }
 
 export function createTestCa(): TestCa {
@@ -48,6 +59,17 @@ export function createTestCa(): TestCa {
   openssl(['pkcs8', '-topk8', '-nocrypt', '-in', 'ec-sec1.key', '-out', 'ec.key'])
   issue('ec', 'ec.key', 'intermediate', 'leaf.ext', '4')
 
+  writeFileSync(path('ca.cnf'), '[ca]\ndefault_ca=leaves\n[leaves]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=any\nunique_subject=no\n[any]\ncommonName=supplied\n')
+  writeFileSync(path('index.txt'), '')
+  writeFileSync(path('serial'), '10\n')
+  const issueLeaf = (name: string, key: 'rsa:1024' | 'rsa:2048' | 'ec', start: string, end: string) => {
+    const keyArgs = key === 'ec' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${key.slice(4)}`]
+    openssl(['genpkey', ...keyArgs, '-out', `${name}.key`])
+    openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=mailconf test ${name}`])
+    openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'intermediate.pem', '-keyfile', 'intermediate.key', '-in', `${name}.csr`, '-out', `${name}.pem`, '-startdate', start, '-enddate', end, '-extfile', 'leaf.ext', '-notext'])
+    return { cert: read(`${name}.pem`), pkcs8: read(`${name}.key`) }
+  }
+
   return {
     dir,
     rootPem: read('root.pem'),
@@ -57,6 +79,7 @@ export function createTestCa(): TestCa {
     ec: { cert: read('ec.pem'), pkcs8: read('ec.key'), sec1: read('ec-sec1.key') },
     otherRootFile: path('other-root.pem'),
     openssl,
+    issueLeaf,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   }
 }
