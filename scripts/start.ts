@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { getPlatformProxy } from 'wrangler'
 import sample from '../seed/sample.json'
+import { adminTokenProblem, MIN_ADMIN_TOKEN_LENGTH } from '../src/admin/token'
 import { createD1Db } from '../src/db/client'
 import { describeLoad, loadIntoEmpty } from '../src/seed/write'
 
@@ -75,6 +76,20 @@ function privateEnvFile(): { readonly path: string; readonly remove: () => void 
   const devVars = existsSync('.dev.vars') ? readFileSync('.dev.vars', 'utf8') : ''
   writeFileSync(path, `${devVars}\n${envLine('ADMIN_TOKEN', token)}\n`, { mode: 0o600 })
   return { path, remove: () => rmSync(folder, { recursive: true, force: true }) }
+}
+
+/** ADMIN_TOKEN as the Worker will see it: the environment's, else .dev.vars' (dotenv, maybe quoted). */
+function configuredAdminToken(): string | undefined {
+  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN
+  if (!existsSync('.dev.vars')) return undefined
+  return /^\s*ADMIN_TOKEN\s*=\s*(["']?)(.*?)\1\s*$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[2]
+}
+
+// The Worker would refuse every admin request with a short token; say so before starting.
+const tokenProblem = adminTokenProblem(configuredAdminToken() ?? 'x'.repeat(MIN_ADMIN_TOKEN_LENGTH))
+if (tokenProblem) {
+  console.error(`mailconf: ${tokenProblem}`)
+  process.exit(2)
 }
 
 const persistArgs = persistTo ? ['--persist-to', persistTo] : []

@@ -3,7 +3,7 @@
  * the environment works, and appears on no process's command line (issue 14, finding 7);
  * `--no-sample` leaves the database empty; the start prints no stack trace.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -76,4 +76,16 @@ describe('npm start', () => {
     const providers = await fetch(`${url}/admin/providers`, { headers: { Authorization: `Bearer ${TOKEN}` } })
     expect(await providers.json()).toEqual([])
   }, 90_000)
+
+  it('refuses an ADMIN_TOKEN under 16 characters before starting anything', () => {
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts', '--no-sample'], {
+      cwd: ROOT,
+      env: { ...process.env, ADMIN_TOKEN: 'changeme' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('mailconf: ADMIN_TOKEN must be at least 16 characters (for example `openssl rand -hex 32`)')
+    expect(result.stdout).not.toContain('serving on')
+  })
 })
