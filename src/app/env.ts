@@ -8,7 +8,7 @@ import type { RequestFacts } from './request-facts'
  * `Env` (from `wrangler types`) holds what wrangler.toml declares; secrets and the optional
  * storage settings are added here. The Node entry passes `process.env` under the same names.
  */
-export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
+export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB' | 'ADMIN_RATE_LIMITER'> {
   /** The D1 database; when absent, `LIBSQL_URL` names the database (db/from-bindings.ts). */
   DB?: D1Database
   /** Turso/libsql database URL (`libsql://…`; the Node entry also takes `file:`). */
@@ -21,7 +21,11 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB'> {
   ADMIN_TOKEN?: string
   /** When set, /initdb/ and /admin/ exist only on this host name (404 on every other). */
   ADMIN_HOSTNAME?: string
-  /** Workers rate-limit binding (`[[ratelimits]]`) for /initdb/ and /admin/, keyed by client address. */
+  /**
+   * Workers rate-limit binding (`[[ratelimits]]`, shipped in wrangler.toml) for /initdb/ and
+   * /admin/, keyed by client address; optional because the Node server and an operator's own
+   * wrangler.toml may have none.
+   */
   ADMIN_RATE_LIMITER?: RateLimit
   /** Public host name of this service, target of the published CNAME/SRV records. */
   SERVICE_HOSTNAME?: string
