@@ -2,7 +2,9 @@
  * A real local mailconf for Node tests: the Worker from wrangler.toml, started in-process with
  * wrangler's `unstable_startWorker` on a free port, its D1 in a temporary persist directory with
  * the migrations applied (by `wrangler d1 migrations apply --local`, as `npm start` does), and a
- * test ADMIN_TOKEN. `stop()` disposes of the runtime and deletes the directory.
+ * test ADMIN_TOKEN. The admin rate limiter is raised past what a test file sends (wrangler.toml ships
+ * 30 a minute; test/deploy/wrangler-config.node.test.ts checks that value). `stop()` disposes of the
+ * runtime and deletes the directory.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -27,7 +29,11 @@ export async function startLocalWorker(token = 'node-test-admin-token'): Promise
   await promisify(execFile)(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { cwd: ROOT, env })
   const worker = await unstable_startWorker({
     config: join(ROOT, 'wrangler.toml'),
-    bindings: { ADMIN_TOKEN: { type: 'plain_text', value: token }, LOG_LEVEL: { type: 'plain_text', value: 'error' } },
+    bindings: {
+      ADMIN_TOKEN: { type: 'plain_text', value: token },
+      LOG_LEVEL: { type: 'plain_text', value: 'error' },
+      ADMIN_RATE_LIMITER: { type: 'ratelimit', namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
+    },
     dev: { persist, server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, logLevel: 'error' },
   })
   try {
