@@ -94,7 +94,7 @@ afterEach(() => vi.restoreAllMocks())
 describe('a silent directory under a flood of anonymous requests', () => {
   it('holds at most LDAP_MAX_CONNECTIONS connections; the rest get 503 fast; other directories keep answering', async () => {
     const { silent, target } = await setUp({ LDAP_CIRCUIT_FAILURES: '0' })
-    target.captureLog()
+    const lines = target.captureLog()
     const flood = Array.from({ length: 300 }, (_, i) => ask(target, `user${i}@flood.example`))
     await new Promise((resolve) => setTimeout(resolve, 100))
     const other = await ask(target, 'john.doe@good.example')
@@ -104,8 +104,10 @@ describe('a silent directory under a flood of anonymous requests', () => {
     expect(answers.every((a) => a.status === 503)).toBe(true)
     expect(silent.stats().most).toBeLessThanOrEqual(8)
     expect(silent.stats().total).toBeLessThanOrEqual(8 + 32)
-    // Past the queue, a lookup is refused at once, without waiting for a connection.
-    expect(answers.filter((a) => a.ms < 250).length).toBeGreaterThan(200)
+    // Past the queue, a lookup is refused at once, without waiting for a connection. Counted from
+    // the log, not the clock: on a busy 2-core machine 300 connections take a while to arrive.
+    const refusedAtOnce = lines.filter((l) => /"stage":"queue"/.test(l) && /lookups running and \d+ waiting/.test(l))
+    expect(refusedAtOnce.length).toBeGreaterThan(200)
   })
 
   it('stops dialling a directory that keeps failing (the circuit opens)', async () => {
