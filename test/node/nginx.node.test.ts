@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { createServer, connect } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +19,7 @@ import sample from '../../seed/sample.json'
 import { validateAutoconfig } from '../support/autoconfig-validator'
 import { seed } from '../support/target'
 import { NODE_ADMIN_TOKEN, startNodeTarget, type NodeTarget } from '../support/node/node-target'
+import { freePort } from '../support/node/ports'
 
 const EXAMPLES = fileURLToPath(new URL('../../docs/self-hosting/', import.meta.url))
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => spawnSync(path, ['-v']).status === 0)
@@ -36,13 +37,6 @@ let certificate: string
 const folder = mkdtempSync(join(tmpdir(), 'mailconf-nginx-'))
 chmodSync(folder, 0o755)
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {

@@ -4,7 +4,8 @@
  * (read with `inject`, inside workerd as in Node), and stops both afterwards.
  */
 import type { TestProject } from 'vitest/node'
-import { freePort, startSilentServer, startSlapd } from './slapd'
+import { freePort } from './ports'
+import { startSilentServer, startSlapd } from './slapd'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const slapd = await startSlapd()
