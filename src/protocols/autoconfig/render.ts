@@ -56,9 +56,25 @@ function davElement(dav: AccountDavServer): XmlFragment {
   </addressBook>`
 }
 
+/**
+ * Clients disagree on which entry of a type counts: Thunderbird, Thunderbird for Android, Delta Chat
+ * and KDE keep the first, Evolution and FairEmail the last (docs/clients.md §1.7). The preferred
+ * server of each type that has alternatives is therefore listed once more after the others, so both
+ * readings end on it (§5.10); first-wins clients see the repeat as one more alternative.
+ */
+export function preferredAlsoLast(servers: readonly AccountServer[]): AccountServer[] {
+  const preferred = new Map<ServerType, AccountServer>()
+  const alternatives = new Set<ServerType>()
+  for (const server of servers) {
+    if (preferred.has(server.type)) alternatives.add(server.type)
+    else preferred.set(server.type, server)
+  }
+  return [...servers, ...[...preferred.values()].filter((server) => alternatives.has(server.type))]
+}
+
 export function renderAutoconfig(account: ResolvedAccount): string {
-  const incoming = account.servers.filter((s) => s.type !== 'smtp')
-  const outgoing = account.servers.filter((s) => s.type === 'smtp')
+  const incoming = preferredAlsoLast(account.servers.filter((s) => s.type !== 'smtp'))
+  const outgoing = preferredAlsoLast(account.servers.filter((s) => s.type === 'smtp'))
   const { provider } = account
   // §1.5: emailProvider@id must be a host name; the provider's first domain always is one.
   const providerId = provider.domains[0] ?? account.domain

@@ -2,6 +2,7 @@ import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import type { Authentication, DomainConfig } from '../../../src/core/model'
 import { renderAutoconfig } from '../../../src/protocols/autoconfig/render'
+import { chosenServers, CLIENT_READINGS } from '../../support/autoconfig-readers'
 import { validateAutoconfig } from '../../support/autoconfig-validator'
 import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount } from '../../support/build'
 
@@ -131,7 +132,7 @@ describe('renderAutoconfig', () => {
     ])
   })
 
-  it('keeps STARTTLS entries next to SSL ones', () => {
+  it('keeps STARTTLS entries next to SSL ones, the preferred one repeated last', () => {
     const { outgoing } = parse(
       aDomainConfig({
         servers: [aServer(), aServer({ type: 'smtp', port: 465, socketType: 'SSL' }), aServer({ type: 'smtp', port: 587, socketType: 'STARTTLS' })],
@@ -140,7 +141,45 @@ describe('renderAutoconfig', () => {
     expect(outgoing.map((s) => [s.port, s.socketType])).toEqual([
       ['465', 'SSL'],
       ['587', 'STARTTLS'],
+      ['465', 'SSL'],
     ])
+  })
+
+  // §1.7/§5.10: first-wins and last-wins clients end on the same server of each type. The provider of
+  // issue 13: two servers per type, prio 10 (implicit TLS) and prio 20 (STARTTLS).
+  const twoPerType = aDomainConfig({
+    servers: [
+      aServer({ type: 'imap', hostname: 'imap.example.net', port: 993, socketType: 'SSL', prio: 10 }),
+      aServer({ type: 'imap', hostname: 'imap-legacy.example.net', port: 143, socketType: 'STARTTLS', prio: 20 }),
+      aServer({ type: 'pop', hostname: 'pop.example.net', port: 995, socketType: 'SSL', prio: 30 }),
+      aServer({ type: 'pop', hostname: 'pop-legacy.example.net', port: 110, socketType: 'STARTTLS', prio: 40 }),
+      aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, socketType: 'SSL', prio: 10 }),
+      aServer({ type: 'smtp', hostname: 'submit.example.net', port: 587, socketType: 'STARTTLS', prio: 20 }),
+    ],
+  })
+  it.each(Object.entries(CLIENT_READINGS))('%s (takes the %s entry) ends on the preferred server of each type', (_client, reading) => {
+    const { document } = parse(twoPerType)
+    expect(chosenServers(document, reading)).toEqual({
+      imap: 'imap.example.net:993 SSL',
+      pop3: 'pop.example.net:995 SSL',
+      smtp: 'smtp.example.net:465 SSL',
+    })
+    expect(validateAutoconfig(document)).toEqual([])
+  })
+
+  it('repeats nothing for a type with one server, and keeps the preferred incoming server first', () => {
+    const { incoming, outgoing } = parse(
+      aDomainConfig({
+        servers: [
+          aServer({ type: 'imap', hostname: 'imap.example.net', prio: 10 }),
+          aServer({ type: 'pop', hostname: 'pop.example.net', port: 995, prio: 20 }),
+          aServer({ type: 'pop', hostname: 'pop2.example.net', port: 995, prio: 30 }),
+          aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465 }),
+        ],
+      }),
+    )
+    expect(incoming.map((s) => s.hostname)).toEqual(['imap.example.net', 'pop.example.net', 'pop2.example.net', 'pop.example.net'])
+    expect(outgoing.map((s) => s.hostname)).toEqual(['smtp.example.net'])
   })
 
   // §1.4: the client expands them; FairEmail only knows exact placeholders.

@@ -4,6 +4,7 @@
 import { XMLParser } from 'fast-xml-parser'
 import { beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../../seed/sample.json'
+import { chosenServers, CLIENT_READINGS, type Reading } from '../../support/autoconfig-readers'
 import { validateAutoconfig } from '../../support/autoconfig-validator'
 import { seed, type ProtocolTarget } from '../../support/target'
 
@@ -35,7 +36,8 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(provider['@id']).toBe('example.com')
         expect(provider.domain).toEqual(['example.com', 'example.net', 'example.org'])
         expect(provider.incomingServer.map((s: { '@type': string }) => s['@type'])).toEqual(['imap', 'pop3'])
-        expect(provider.outgoingServer.map((s: { port: string }) => s.port)).toEqual(['465', '587'])
+        // The preferred SMTP server is repeated last for last-wins clients (docs/clients.md §1.7).
+        expect(provider.outgoingServer.map((s: { port: string }) => s.port)).toEqual(['465', '587', '465'])
       })
 
       it.each([
@@ -125,6 +127,62 @@ export function describeAutoconfig(target: ProtocolTarget): void {
         expect(response.status).toBe(status)
         expect(response.headers.get('Content-Type')).toMatch(/^text\/plain/)
         expect(body).toBe(message)
+      })
+    })
+
+    // The requests real clients were seen sending (docs/clients.md §1.1), against the provider of
+    // issue 13: two servers per type at different priorities. Each client ends on the prio-10 server
+    // of each type, whether it keeps the first entry or the last (§1.7).
+    describe('as real clients ask', () => {
+      const PRIO = {
+        version: 2,
+        provider: 'Prio Mail',
+        domains: ['prio.example'],
+        servers: [
+          { type: 'imap', name: 'imap.prio.example', port: 993, socket_type: 'SSL', prio: 10 },
+          { type: 'imap', name: 'imap-legacy.prio.example', port: 143, socket_type: 'STARTTLS', prio: 20 },
+          { type: 'smtp', name: 'smtp.prio.example', port: 465, socket_type: 'SSL', prio: 10 },
+          { type: 'smtp', name: 'submit.prio.example', port: 587, socket_type: 'STARTTLS', prio: 20 },
+        ],
+      }
+      const PREFERRED = { imap: 'imap.prio.example:993 SSL', smtp: 'smtp.prio.example:465 SSL' }
+      const reads = (client: string): Reading => CLIENT_READINGS[client] ?? 'first'
+
+      beforeEach(async () => {
+        await target.reset()
+        expect((await seed(target, PRIO)).status).toBe(200)
+      })
+
+      it.each([
+        // Evolution: a fixed local part and the MD5 of the address it sends (§1.1).
+        ['Evolution', 'autoconfig.prio.example', '/mail/config-v1.1.xml?emailaddress=EVOLUTIONUSER%40prio.example&emailmd5=4df76e424eaeaae706223065e7cfdabb'],
+        ['Evolution', 'prio.example', '/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=EVOLUTIONUSER%40prio.example&emailmd5=4df76e424eaeaae706223065e7cfdabb'],
+        // FairEmail: the address unencoded (§1.2).
+        ['FairEmail', 'autoconfig.prio.example', '/mail/config-v1.1.xml?emailaddress=first-last@prio.example'],
+        ['Thunderbird', 'autoconfig.prio.example', '/mail/config-v1.1.xml?emailaddress=first.last%40prio.example'],
+        ['Thunderbird for Android / K-9', 'autoconfig.prio.example', '/mail/config-v1.1.xml?emailaddress=first.last%40prio.example'],
+        // Delta Chat: `-` as %2D; .well-known without any query (§1.1, §1.2).
+        ['Delta Chat', 'autoconfig.prio.example', '/mail/config-v1.1.xml?emailaddress=first%2Dlast%40prio.example'],
+        ['Delta Chat', 'prio.example', '/.well-known/autoconfig/mail/config-v1.1.xml'],
+        // KDE: no emailaddress; the domain comes from the host (§1.1).
+        ['KDE', 'autoconfig.prio.example', '/mail/config-v1.1.xml'],
+      ])('%s on https://%s%s ends on the preferred servers', async (client, host, path) => {
+        const { response, body } = await getConfig(path, host)
+        expect(response.status).toBe(200)
+        expect(validateAutoconfig(body)).toEqual([])
+        expect(chosenServers(body, reads(client))).toEqual(PREFERRED)
+      })
+
+      // KDE retried a 404 .well-known about 1,000 times a second (§1.1): every answer stays a short
+      // 404, and nothing is logged above info (the cache keeps the unknown domain off the database).
+      it('answers a burst of .well-known requests for an unknown domain with 404s, logging no error', async () => {
+        const lines = target.captureLog()
+        const statuses = await Promise.all(
+          Array.from({ length: 50 }, () => getConfig('/.well-known/autoconfig/mail/config-v1.1.xml', 'unknown-kde.example').then((r) => r.response.status)),
+        )
+        expect(statuses).toEqual(Array(50).fill(404))
+        const levels = lines.map((line) => (JSON.parse(line) as { level?: string }).level)
+        expect(levels.filter((level) => level === 'error' || level === 'warn')).toEqual([])
       })
     })
 
