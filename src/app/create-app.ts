@@ -11,6 +11,7 @@ import { mobileconfig } from '../protocols/apple/route'
 import { autoconfig } from '../protocols/autoconfig/route'
 import { autodiscover } from '../protocols/autodiscover/route'
 import { autodiscoverV2 } from '../protocols/autodiscover/v2-route'
+import { davDiscovery } from '../protocols/dav/route'
 import { site } from '../protocols/landing/route'
 import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
@@ -91,6 +92,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', autodiscover)
   app.route('/', autodiscoverV2)
   app.route('/', mobileconfig)
+  app.route('/', davDiscovery)
   app.route('/', site)
   app.route('/', adminApi)
 

@@ -229,6 +229,8 @@ const TWO_PROVIDERS = {
   servers: [
     { type: 'imap', name: 'imap.example.com', domains: ['example.com', 'example.net', WEBSITE] },
     { type: 'imap', name: 'imap.other.example', domains: ['other.example'] },
+    { type: 'caldav', url: 'https://dav.example.com/dav/%EMAILADDRESS%/calendar/', domains: ['example.com', 'example.net', WEBSITE] },
+    { type: 'caldav', url: 'https://dav.other.example/dav/%EMAILADDRESS%/calendar/', domains: ['other.example'] },
   ],
 }
 
@@ -273,6 +275,13 @@ describe('a client cannot choose the domain (X-Forwarded-Host and the rest are N
       const response = await viaNginx(`/autodiscover/autodiscover.json?Email=alice%40${domain}&Protocol=AutodiscoverV1`, { scheme, host, headers: spoofed(scheme) })
       expect(response.status).toBe(200)
       expect(JSON.parse(response.body)).toEqual({ Protocol: 'AutodiscoverV1', Url: `https://${host}/autodiscover/autodiscover.xml` })
+    })
+
+    // RFC 6764 §5: the domain's CalDAV context path, whatever X-Forwarded-Host the client claims.
+    it('gets its own domain\'s CalDAV context path from /.well-known/caldav', async () => {
+      const response = await viaNginx('/.well-known/caldav', { scheme, host, headers: spoofed(scheme) })
+      expect(response.status).toBe(301)
+      expect(response.headers.location).toBe('https://dav.example.com/dav/')
     })
 
     // Over http a GET is redirected to https on the same host; over https it is not (§2.7).
