@@ -13,6 +13,7 @@ import { autodiscover } from '../protocols/autodiscover/route'
 import { autodiscoverV2 } from '../protocols/autodiscover/v2-route'
 import { davDiscovery } from '../protocols/dav/route'
 import { site } from '../protocols/landing/route'
+import { clientFamily } from './client-family'
 import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
@@ -47,6 +48,7 @@ const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     duration_ms: Date.now() - started,
     domain: c.var.domain ?? null,
     client: c.var.facts?.clientAddress ?? null,
+    client_family: clientFamily(c.req.header('user-agent'), c.req.url),
   })
 })
 

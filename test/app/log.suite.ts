@@ -26,6 +26,21 @@ export function describeLogging(target: ProtocolTarget): void {
       expect(lines.join('\n')).not.toContain('very.private')
     })
 
+    // Issue 13: the log says which kind of client asked, never its User-Agent.
+    it.each([
+      ['evolution', '/mail/config-v1.1.xml?emailaddress=EVOLUTIONUSER%40example.net&emailmd5=0cc175b9c0f1b6a831c399e269772661', 'Evolution/3.46.4'],
+      ['thunderbird', '/mail/config-v1.1.xml?emailaddress=a%40example.net', 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Thunderbird/140.5.0'],
+      ['unknown', '/mail/config-v1.1.xml?emailaddress=a%40example.net', 'private.person@example.net-agent/1.0'],
+    ])('logs client_family %s from the request, not the User-Agent', async (family, path, userAgent) => {
+      const info = await target.withSettings({ LOG_LEVEL: 'info' })
+      const lines = target.captureLog()
+      await info.fetch(`https://autoconfig.example.com${path}`, { headers: { 'User-Agent': userAgent } })
+      expect(lines).toHaveLength(1)
+      expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ msg: 'request', client_family: family })
+      expect(lines[0]).not.toContain(userAgent)
+      expect(lines[0]).not.toContain('private.person')
+    })
+
     it.each(['very.private%40example.net', 'very.private%2540example.net', 'very.private%25%34%30example.net'])(
       'keeps the local part of the v2 path form out of the log, encoded as %s',
       async (segment) => {
