@@ -5,7 +5,7 @@
 //
 //   node scripts/system-packages.mjs           prints the missing packages, space-separated
 //   node scripts/system-packages.mjs --check   exits 1 with install instructions when any is missing
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -26,6 +26,18 @@ export const SYSTEM_PACKAGES = [
   { name: 'chromium', purpose: 'the landing-page test (a real browser)', present: () => executable('/usr/bin/chromium') },
   { name: 'nginx-light', purpose: 'the NGINX examples, run in a real nginx', present: () => executable('/usr/sbin/nginx') || executable('/usr/bin/nginx') || onPath('nginx') },
   { name: 'openssl', purpose: 'test certificates and verifying signed Apple profiles', present: () => onPath('openssl') },
+  // Evolution's own Autoconfig lookup, run against the service (scripts/clients/EVOLUTION.md).
+  { name: 'libevolution', purpose: "Evolution's own Autoconfig lookup (test/clients/evolution.node.test.ts)", present: () => existsSync('/usr/lib/evolution/libevolution-mail.so.0') },
+  {
+    name: 'evolution-data-server',
+    purpose: 'the source registry and mail providers that lookup needs',
+    present: () => executable('/usr/libexec/evolution-source-registry') && existsSync('/usr/lib/evolution-data-server/camel-providers/libcamelimapx.so'),
+  },
+  { name: 'dbus-daemon', purpose: 'a private D-Bus session for that lookup (dbus-run-session)', present: () => onPath('dbus-run-session') },
+  { name: 'gcc', purpose: "compiling the Evolution lookup's probe", present: () => onPath('gcc') },
+  { name: 'libc6-dev', purpose: "compiling the Evolution lookup's probe", present: () => existsSync('/usr/include/stdio.h') },
+  { name: 'iproute2', purpose: "loopback in the Evolution lookup's private network namespace", present: () => executable('/usr/sbin/ip') || executable('/sbin/ip') || onPath('ip') },
+  { name: 'ca-certificates', purpose: 'the CA bundle the Evolution lookup mounts its test CA over', present: () => existsSync('/etc/ssl/certs/ca-certificates.crt') },
 ]
 
 export const missingPackages = () => SYSTEM_PACKAGES.filter((p) => !p.present())
