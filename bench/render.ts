@@ -22,7 +22,7 @@ if (!Number.isFinite(TIME_MS) || TIME_MS <= 0) throw new Error('--time needs a p
 const server = { username: '%EMAILADDRESS%', authentication: 'plain' } as const
 const config: DomainConfig = {
   domain: 'example.com',
-  provider: { name: 'Example Inc.', shortName: 'Example', domains: ['example.com', 'example.net', 'example.org'] },
+  provider: { name: 'Example Inc.', shortName: 'Example', domains: ['example.com', 'example.net', 'example.org'], brand: { logoUrl: null, supportUrl: null, supportEmail: null } },
   servers: [
     { ...server, type: 'imap', hostname: 'imap.example.com', port: 993, socketType: 'SSL', prio: 10 },
     { ...server, type: 'smtp', hostname: 'smtp.example.com', port: 465, socketType: 'SSL', prio: 10 },
@@ -57,7 +57,7 @@ const RENDERERS: Record<string, () => string> = {
   'autodiscover v2 (JSON)': () => JSON.stringify(answerAutodiscoverV2('ActiveSync', 'autodiscover.example.com', config.activeSyncUrl)),
   'mobileconfig (plist)': () => renderMobileconfig({ account, servers, ids, password: null }),
   'landing page (settings)': () =>
-    renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', account, servers } }),
+    renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', account, servers, profile: { url: `https://autoconfig.example.com/mobileconfig?emailaddress=${encodeURIComponent(who.address)}&name=Alice`, signature: 'unsigned' } } }),
   'DNS zone': () => renderZoneFile(renderDnsRecords(domainAccount, 'autoconfig.provider.example')),
 }
 

@@ -298,9 +298,10 @@ target from the address the request reached it under.`,
 
 const providers: Command = {
   name: 'providers',
-  summary: 'providers list | add NAME [--short-name S] | rm ID [--cascade]',
+  summary: 'providers list | add NAME [--short-name S] [--logo-url URL] [--support-url URL] [--support-email ADDRESS] | rm ID [--cascade]',
   details: `list prints: id, name, short name, domains (comma-separated).
---short-name defaults to the first word of NAME. rm refuses a provider that still has domains
+--short-name defaults to the first word of NAME. --logo-url, --support-url (https) and
+--support-email brand the landing page. rm refuses a provider that still has domains
 unless --cascade is given, which deletes its domains (and their server links) too.
 --json prints the service's answer as is.`,
   actions: {
@@ -313,11 +314,25 @@ unless --cascade is given, which deletes its domains (and their server links) to
       },
     },
     add: {
-      usage: 'NAME [--short-name S] [--json]',
-      options: { ...JSON_OPTION, 'short-name': { type: 'string' } },
+      usage: 'NAME [--short-name S] [--logo-url URL] [--support-url URL] [--support-email ADDRESS] [--json]',
+      options: {
+        ...JSON_OPTION,
+        'short-name': { type: 'string' },
+        'logo-url': { type: 'string' },
+        'support-url': { type: 'string' },
+        'support-email': { type: 'string' },
+      },
       async run(ctx, args) {
         const name = oneArgument(args, 'NAME')
-        const reply = await call(ctx, 'POST', 'admin/providers', defined({ name, short_name: text(ctx.options['short-name']) }))
+        const { options } = ctx
+        const body = defined({
+          name,
+          short_name: text(options['short-name']),
+          logo_url: text(options['logo-url']),
+          support_url: text(options['support-url']),
+          support_email: text(options['support-email']),
+        })
+        const reply = await call(ctx, 'POST', 'admin/providers', body)
         show<ProviderView>(ctx, reply, (p) => `added provider ${p.id} ${p.name} (short name ${p.short_name})`)
       },
     },

@@ -20,10 +20,23 @@ export const DAV_TYPES = ['caldav', 'carddav'] as const
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`)
 
+/**
+ * A provider. Beyond automx2's columns, three optional ones that the landing page shows so people
+ * recognise who is setting up their mail (null = not shown). They are added columns rather than a
+ * table of their own, and nullable, so automx2's reads of this table are unaffected. The rules
+ * (https URLs, a plain address) are the admin API's and the seed's (admin/resources/providers.ts):
+ * a CHECK would make SQLite rebuild the table, which D1 refuses while domains reference it.
+ */
 export const provider = sqliteTable('provider', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),
   short_name: text('short_name').notNull(),
+  /** https URL of the provider's logo. */
+  logo_url: text('logo_url'),
+  /** https URL of the provider's help pages. */
+  support_url: text('support_url'),
+  /** Where users write for help. */
+  support_email: text('support_email'),
 })
 
 export const ldapserver = sqliteTable('ldapserver', {

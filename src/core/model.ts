@@ -50,11 +50,22 @@ export interface LdapServer {
   readonly bindPassword: string | null
 }
 
+/** How the landing page lets people recognise their provider and reach its help; null = not set. */
+export interface ProviderBrand {
+  /** An https URL (admin/resources/providers.ts checks it on the way in). */
+  readonly logoUrl: string | null
+  /** An https URL. */
+  readonly supportUrl: string | null
+  /** A plain address, no display name. */
+  readonly supportEmail: string | null
+}
+
 export interface Provider {
   readonly name: string
   readonly shortName: string
   /** Every domain of the provider, the first-created first. */
   readonly domains: readonly string[]
+  readonly brand: ProviderBrand
 }
 
 /** Everything known about one mail domain, as one lookup returns it. */

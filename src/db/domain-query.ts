@@ -23,7 +23,7 @@ function domainQuery(db: Db) {
     columns: { name: true },
     with: {
       provider: {
-        columns: { name: true, short_name: true },
+        columns: { name: true, short_name: true, logo_url: true, support_url: true, support_email: true },
         with: { domains: { columns: { name: true }, orderBy: (d) => [asc(d.id)] } },
       },
       ldapserver: true,
@@ -96,6 +96,7 @@ function toDomainConfig(row: DomainRow): DomainConfig {
       name: row.provider.name,
       shortName: row.provider.short_name,
       domains: row.provider.domains.map((d) => d.name),
+      brand: { logoUrl: row.provider.logo_url, supportUrl: row.provider.support_url, supportEmail: row.provider.support_email },
     },
     servers,
     davServers,

@@ -7,12 +7,15 @@
  *   providers, each with its domains, and the servers and LDAP servers at the top level.
  * Beyond automx2, a `{"type": "activesync", "url": "https://…"}` entry gives domains an Exchange
  * ActiveSync endpoint (answered by mobilesync Autodiscover and v2 JSON); a domain has at most one.
+ * Also beyond automx2, a provider (top level of the single-provider forms, an entry of
+ * `providers`) may carry `logo_url`, `support_url` and `support_email` for the landing page. They
+ * are optional, so every older document stays valid and the version stays 2.
  * In every form a server serves every domain of the document unless it lists its own `domains`
  * (an extension: automx2 can only say "all"), and rows may carry explicit `id`s, so that
  * `GET /admin/export` can write a database out and read it back identically.
  */
 import * as z from 'zod'
-import type { davserver, ldapserver, server as serverTable } from '../../schema/schema'
+import type { davserver, ldapserver, provider as providerTable, server as serverTable } from '../../schema/schema'
 import { domainName, httpsUrl, id } from '../admin/fields'
 import { davServerObject, withDavDefaults } from '../admin/resources/davservers'
 import { domainObject } from '../admin/resources/domains'
@@ -31,9 +34,11 @@ export type Linked<T> = T & { readonly domains: readonly string[] }
 type ServerRow = Omit<typeof serverTable.$inferInsert, 'id'> & { readonly id?: number }
 type DavServerRow = Omit<typeof davserver.$inferInsert, 'id'> & { readonly id?: number }
 type LdapServerRow = typeof ldapserver.$inferInsert & { readonly id: number }
+// Every column (the landing page's logo and support fields too); `short_name` defaulted already.
+type ProviderRow = Omit<typeof providerTable.$inferInsert, 'id' | 'short_name'> & { readonly id?: number; readonly short_name: string }
 
 export interface ProviderPlan {
-  readonly provider: { readonly id?: number; readonly name: string; readonly short_name: string }
+  readonly provider: ProviderRow
   readonly domains: readonly { readonly id?: number; readonly name: string; readonly ldapserver_id: number | null }[]
 }
 

@@ -73,7 +73,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         const { body } = await admin('GET', '/admin/export')
         expect(body.version).toBe(2)
         expect(body.providers).toEqual([
-          { id: 1, provider: 'Example Inc.', short_name: 'Example', domains: [{ id: 1, name: 'example.com', ldapserver_id: null }, { id: 2, name: 'example.net', ldapserver_id: null }, { id: 3, name: 'example.org', ldapserver_id: null }] },
+          { id: 1, provider: 'Example Inc.', short_name: 'Example', logo_url: null, support_url: null, support_email: null, domains: [{ id: 1, name: 'example.com', ldapserver_id: null }, { id: 2, name: 'example.net', ldapserver_id: null }, { id: 3, name: 'example.org', ldapserver_id: null }] },
         ])
         expect((body.servers as { id: number; domains: string[] }[]).find((s) => s.id === 2)).toEqual({
           id: 2, type: 'pop', name: 'pop.example.com', port: 995, prio: 20, socket_type: 'SSL', user_name: '%EMAILADDRESS%', authentication: 'plain', domains: ['example.com', 'example.net'],
@@ -109,7 +109,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         const response = await importing({ version: 2, provider: 'New', domains: ['new.example'], servers: [{ type: 'imap', name: 'imap.new.example' }] }, '?replace=true')
         expect(response.status).toBe(200)
         const tables = await tableContents(target)
-        expect(tables.provider).toEqual([{ id: 1, name: 'New', short_name: 'New' }])
+        expect(tables.provider).toEqual([{ id: 1, name: 'New', short_name: 'New', logo_url: null, support_url: null, support_email: null }])
         expect(tables.domain).toEqual([{ id: 1, name: 'new.example', provider_id: 1, ldapserver_id: null }])
         expect([tables.server?.length, tables.davserver?.length, tables.ldapserver?.length]).toEqual([1, 0, 0])
       })

@@ -107,7 +107,7 @@ async function expectUnavailable(response: Response, format: Format): Promise<vo
   } else if (format === 'html') {
     expect(type).toMatch(/^text\/html/)
     expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'")
-    expect(body).toContain('<p class="error" role="alert">The settings cannot be read right now; please try again in a minute.</p>')
+    expect(body).toContain('<p class="error" role="alert">We can&#39;t load the settings right now. Please try again in a minute.</p>')
     expect(body).toContain('value="alice@example.com"')
   } else {
     expect(type).toMatch(/^text\/plain/)
@@ -198,7 +198,7 @@ describe('a write batch failing in its middle leaves the database exactly as bef
     expect(injected).toBe(true)
     expect(response.status).toBe(409)
     const tables = await tableContents()
-    expect(tables.provider).toEqual([{ id: 99, name: 'Racer', short_name: 'Racer' }])
+    expect(tables.provider).toEqual([{ id: 99, name: 'Racer', short_name: 'Racer', logo_url: null, support_url: null, support_email: null }])
     expect(tables.domain).toEqual([{ id: 99, name: 'third.test', provider_id: 99, ldapserver_id: null }])
     expect([tables.server, tables.davserver, tables.server_domain]).toEqual([[], [], []])
   })

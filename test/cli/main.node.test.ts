@@ -190,6 +190,15 @@ describe('mailconf CLI', () => {
     expect((await mailconf(['domains', 'list'])).stdout).toBe('')
   })
 
+  it('adds a provider with the landing page\'s logo and support links, refusing a plain-http logo', async () => {
+    const added = await mailconf(['providers', 'add', 'Brand Mail', '--logo-url', 'https://cdn.brand.example/logo.svg', '--support-url', 'https://brand.example/help', '--support-email', 'help@brand.example', '--json'])
+    expect(added.code, added.stderr).toBe(0)
+    expect(JSON.parse(added.stdout)).toMatchObject({ logo_url: 'https://cdn.brand.example/logo.svg', support_url: 'https://brand.example/help', support_email: 'help@brand.example' })
+    const refused = await mailconf(['providers', 'add', 'Plain Mail', '--logo-url', 'http://cdn.brand.example/logo.svg'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('logo_url')
+  })
+
   it('lists, adds and removes domains', async () => {
     await seedSample()
     const added = await mailconf(['domains', 'add', 'Bücher.example'])

@@ -69,6 +69,25 @@ describe('parseSeed', () => {
     expect(providerOf(plan({ ...minimal, short_name: 'Ex' })).short_name).toBe('Ex')
   })
 
+  // The landing page shows them (protocols/landing); older documents simply have none.
+  it.each([
+    ['version 2', { ...minimal }],
+    ['version 1 (no version key)', { provider: 'Example Inc.', domains: ['example.com'] }],
+    ['the multi-provider form', { version: 2, providers: [{ provider: 'Example Inc.', domains: ['example.com'] }] }],
+  ])('carries a provider\'s logo and support fields in %s, normalised', (_case, document) => {
+    const brand = { logo_url: 'https://CDN.example.com/logo.svg', support_url: 'https://help.example.com', support_email: ' help@example.com ' }
+    const withBrand = 'providers' in document ? { ...document, providers: document.providers.map((p) => ({ ...p, ...brand })) } : { ...document, ...brand }
+    expect(providerOf(plan(withBrand))).toEqual({
+      name: 'Example Inc.',
+      short_name: 'Example',
+      logo_url: 'https://cdn.example.com/logo.svg',
+      support_url: 'https://help.example.com/',
+      support_email: 'help@example.com',
+    })
+    expect(providerOf(plan({ ...withBrand, ...('providers' in withBrand ? {} : { logo_url: null }) })).support_email).toBe('help@example.com')
+    expect(providerOf(plan(document))).toEqual({ name: 'Example Inc.', short_name: 'Example' })
+  })
+
   it('accepts version 1: no version key, domains as plain strings', () => {
     const p = plan({ provider: 'Old Co', domains: ['Example.COM', 'example.net'], servers: [{ type: 'imap', name: 'mail.example.com' }] })
     expect(domainsOf(p)).toEqual([
@@ -209,6 +228,9 @@ describe('parseSeed: server subsets, explicit ids and the multi-provider form', 
     ['the multi-provider form without version 2', { ...multi, version: 1 }, 'version', 'needs "version": 2'],
     ['a provider without domains', { ...multi, providers: [{ provider: 'X', domains: [] }] }, 'providers[0].domains', 'at least one domain'],
     ['a provider id in the single-provider form', { ...minimal, id: 4 }, '', 'unknown key(s): id'],
+    ['a plain-http logo', { ...minimal, logo_url: 'http://cdn.example.com/logo.svg' }, 'logo_url', 'must be an https URL on a host name'],
+    ['a support address with a display name', { ...multi, providers: [{ ...multi.providers[0], support_email: 'Help <help@example.com>' }] }, 'providers[0].support_email', 'must be a plain email address'],
+    ['a support URL on an address literal', { ...multi, providers: [multi.providers[0], { ...multi.providers[1], support_url: 'https://192.0.2.1/' }] }, 'providers[1].support_url', 'must be an https URL on a host name'],
   ])('refuses %s, naming the field', (_case, document, path, message) => {
     expect(problems(document)).toContainEqual(expect.objectContaining({ path, message: expect.stringContaining(message) }))
   })

@@ -1,6 +1,9 @@
 /** Small builders for renderer tests: a sensible default with overrides. */
 import { toAccount, type ResolvedAccount, type UserAccount } from '../../src/core/account'
-import type { DavServer, DomainConfig, EmailAddress, MailServer, UserIdentity } from '../../src/core/model'
+import type { DavServer, DomainConfig, EmailAddress, MailServer, ProviderBrand, UserIdentity } from '../../src/core/model'
+
+/** A provider without logo or support links. */
+export const NO_BRAND: ProviderBrand = { logoUrl: null, supportUrl: null, supportEmail: null }
 
 export function aServer(overrides: Partial<MailServer> = {}): MailServer {
   return {
@@ -30,7 +33,7 @@ export function aDavServer(overrides: Partial<DavServer> = {}): DavServer {
 export function aDomainConfig(overrides: Partial<DomainConfig> = {}): DomainConfig {
   return {
     domain: 'example.net',
-    provider: { name: 'Example Mail', shortName: 'Example', domains: ['example.net', 'example.org'] },
+    provider: { name: 'Example Mail', shortName: 'Example', domains: ['example.net', 'example.org'], brand: NO_BRAND },
     servers: [
       aServer(),
       aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, socketType: 'SSL' }),

@@ -18,6 +18,38 @@ import { COMMON_ANSWERS, created, flagQuery, idParam, listed, notFound, problem 
 const MAX_PROVIDER_NAME = 60
 const MAX_SHORT_NAME = 20
 
+// Browsers and CDNs handle URLs far longer, but nothing a provider links to needs more.
+const MAX_URL = 2048
+// RFC 5321 §4.5.3.1.3: a path holds at most 256 octets, the address at most 254 of them.
+const MAX_EMAIL = 254
+
+/**
+ * An absolute https URL on a DNS name, stored normalised (IDN as A-labels). The landing page links
+ * to it or loads it, so no plain http (mixed content; the page may be served over https), no
+ * credentials in it, and no address literal: the logo's origin goes into the page's CSP as an
+ * `img-src` source (protocols/landing/route.ts), which a DNS name always forms cleanly.
+ */
+const brandUrl = (example: string) =>
+  z
+    .string({ error: 'must be an https URL' })
+    .trim()
+    .max(MAX_URL, `must be at most ${MAX_URL} characters`)
+    .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: `must be an https URL on a host name, like ${example}` }))
+    // Runs only once the URL has parsed (a refine would run after a failed check too).
+    .transform((value, ctx) => {
+      const url = new URL(value)
+      if (url.username === '' && url.password === '') return url.href
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' })
+      return z.NEVER
+    })
+
+/** A plain address (no display name, no `mailto:`), as the landing page's mailto link takes it. */
+const supportEmail = z
+  .string({ error: 'must be an email address' })
+  .trim()
+  .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
+  .pipe(z.email({ error: 'must be a plain email address, like help@example.com' }))
+
 /** automx2's default short name: the first word of the name. */
 const defaultShortName = (name: string) => (name.split(/\s+/)[0] ?? name).slice(0, MAX_SHORT_NAME)
 
@@ -25,6 +57,10 @@ const defaultShortName = (name: string) => (name.split(/\s+/)[0] ?? name).slice(
 export const providerFields = {
   name: text(MAX_PROVIDER_NAME),
   short_name: text(MAX_SHORT_NAME).optional(),
+  // Shown on the landing page (null or absent = not shown); a PUT that omits one clears it.
+  logo_url: brandUrl('https://example.com/logo.svg').nullable().optional().meta({ description: "https URL of the provider's logo, shown on the landing page" }),
+  support_url: brandUrl('https://example.com/help').nullable().optional().meta({ description: "https URL of the provider's help pages, linked from the landing page" }),
+  support_email: supportEmail.nullable().optional().meta({ description: 'address people can write to for help, linked from the landing page' }),
 }
 export const withShortName = <T extends { name: string; short_name?: string | undefined }>(p: T) => ({ ...p, short_name: p.short_name ?? defaultShortName(p.name) })
 

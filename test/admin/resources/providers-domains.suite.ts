@@ -20,14 +20,47 @@ export function describeAdminProvidersDomains(target: ProtocolTarget): void {
     }
 
     describe('/admin/providers', () => {
+      const NO_BRAND = { logo_url: null, support_url: null, support_email: null }
+      const BRAND = { logo_url: 'https://cdn.acme.example/logo.svg', support_url: 'https://help.acme.example/', support_email: 'help@acme.example' }
+
       it('creates, reads, lists and replaces a provider', async () => {
         const created = await admin('POST', '/admin/providers', { name: 'Acme Mail' })
-        expect(created).toEqual({ status: 201, body: { id: 1, name: 'Acme Mail', short_name: 'Acme', domains: [] } })
+        expect(created).toEqual({ status: 201, body: { id: 1, name: 'Acme Mail', short_name: 'Acme', ...NO_BRAND, domains: [] } })
         await admin('POST', '/admin/domains', { name: 'acme.example', provider_id: 1 })
-        expect((await admin('GET', '/admin/providers/1')).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', domains: ['acme.example'] })
+        expect((await admin('GET', '/admin/providers/1')).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...NO_BRAND, domains: ['acme.example'] })
         const replaced = await admin('PUT', '/admin/providers/1', { name: 'Acme Corp Mail', short_name: 'AcmeCorp' })
-        expect(replaced.body).toEqual({ id: 1, name: 'Acme Corp Mail', short_name: 'AcmeCorp', domains: ['acme.example'] })
+        expect(replaced.body).toEqual({ id: 1, name: 'Acme Corp Mail', short_name: 'AcmeCorp', ...NO_BRAND, domains: ['acme.example'] })
         expect((await admin('GET', '/admin/providers')).body).toEqual([replaced.body])
+      })
+
+      // The landing page shows them (protocols/landing); a PUT replaces the whole provider.
+      it('stores the logo and support fields, normalised, and a PUT without them clears them', async () => {
+        const created = await admin('POST', '/admin/providers', { name: 'Acme Mail', ...BRAND, logo_url: ' https://CDN.b\u00fccher.example/a logo.svg ' })
+        expect(created.status).toBe(201)
+        expect(created.body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...BRAND, logo_url: 'https://cdn.xn--bcher-kva.example/a%20logo.svg', domains: [] })
+        expect((await tableContents(target)).provider).toEqual([{ id: 1, name: 'Acme Mail', short_name: 'Acme', ...BRAND, logo_url: 'https://cdn.xn--bcher-kva.example/a%20logo.svg' }])
+        expect((await admin('PUT', '/admin/providers/1', { name: 'Acme Mail', ...BRAND })).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...BRAND, domains: [] })
+        expect((await admin('PUT', '/admin/providers/1', { name: 'Acme Mail', support_email: null })).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...NO_BRAND, domains: [] })
+      })
+
+      it.each([
+        ['a plain-http logo', { logo_url: 'http://cdn.acme.example/logo.svg' }, 'logo_url', 'must be an https URL on a host name, like https://example.com/logo.svg'],
+        ['a relative logo URL', { logo_url: '/logo.svg' }, 'logo_url', 'must be an https URL on a host name'],
+        ['a logo on an address literal', { logo_url: 'https://192.0.2.7/logo.svg' }, 'logo_url', 'must be an https URL on a host name'],
+        ['a logo host with CSP syntax in it', { logo_url: 'https://a;img-src.example/logo.svg' }, 'logo_url', 'must be an https URL on a host name'],
+        ['a logo URL with a password', { logo_url: 'https://u:p@cdn.acme.example/logo.svg' }, 'logo_url', 'must not contain a user name or password'],
+        ['a logo URL of 2049 characters', { logo_url: `https://cdn.acme.example/${'x'.repeat(2049 - 25)}` }, 'logo_url', 'must be at most 2048 characters'],
+        ['a logo that is no string', { logo_url: 7 }, 'logo_url', 'must be an https URL'],
+        ['a support URL with a script', { support_url: 'javascript:alert(1)' }, 'support_url', 'must be an https URL on a host name, like https://example.com/help'],
+        ['a support address with a display name', { support_email: 'Help <help@acme.example>' }, 'support_email', 'must be a plain email address, like help@example.com'],
+        ['a mailto: support address', { support_email: 'mailto:help@acme.example' }, 'support_email', 'must be a plain email address'],
+        ['a support address with header fields', { support_email: 'help@acme.example?cc=x@acme.example' }, 'support_email', 'must be a plain email address'],
+        ['an empty support address', { support_email: '' }, 'support_email', 'must be a plain email address'],
+      ])('refuses %s with 400 naming the field and the rule', async (_case, fields, path, message) => {
+        const response = await admin('POST', '/admin/providers', { name: 'Acme Mail', ...fields })
+        expect(response.status).toBe(400)
+        expect(response.body.problems).toContainEqual({ path, message: expect.stringContaining(message) })
+        expect((await tableContents(target)).provider).toEqual([])
       })
 
       it.each([

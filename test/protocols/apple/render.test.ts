@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { DomainConfig, EmailAddress, MailServer, UserIdentity } from '../../../src/core/model'
 import { deriveProfileIds } from '../../../src/protocols/apple/ids'
 import { renderMobileconfig } from '../../../src/protocols/apple/render'
-import { aDavServer, aDomainConfig, aServer, aUserAccount } from '../../support/build'
+import { aDavServer, aDomainConfig, aServer, aUserAccount, NO_BRAND } from '../../support/build'
 import { validateMobileconfig } from '../../support/mobileconfig-validator'
 import { parsePlist, type PlistDict } from '../../support/plist'
 
@@ -198,7 +198,7 @@ describe('renderMobileconfig', () => {
 
   // Escaping: every value goes through the plist builder; characters XML cannot hold are replaced.
   it('escapes markup and replaces characters XML cannot carry', async () => {
-    const { mail, document } = await render({ name: 'A <b>&amp; "q" \u0007 Z</b>', config: aDomainConfig({ provider: { name: 'Ex & <Co>', shortName: 'Ex', domains: ['example.net'] } }) })
+    const { mail, document } = await render({ name: 'A <b>&amp; "q" \u0007 Z</b>', config: aDomainConfig({ provider: { name: 'Ex & <Co>', shortName: 'Ex', domains: ['example.net'], brand: NO_BRAND } }) })
     expect(validateMobileconfig(document)).toEqual([])
     expect(mail.EmailAccountName).toBe('A <b>&amp; "q" \ufffd Z</b>')
     expect(document).not.toContain('<b>')

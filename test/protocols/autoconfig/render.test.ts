@@ -4,7 +4,7 @@ import type { Authentication, DomainConfig } from '../../../src/core/model'
 import { renderAutoconfig } from '../../../src/protocols/autoconfig/render'
 import { chosenServers, CLIENT_READINGS } from '../../support/autoconfig-readers'
 import { validateAutoconfig } from '../../support/autoconfig-validator'
-import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount } from '../../support/build'
+import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount, NO_BRAND } from '../../support/build'
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -216,7 +216,7 @@ describe('renderAutoconfig', () => {
   it('escapes every value that goes into the XML', () => {
     const { document, provider } = parse(
       aDomainConfig({
-        provider: { name: 'Bob & <Alice> "Mail"', shortName: "O'Mail", domains: ['example.net'] },
+        provider: { name: 'Bob & <Alice> "Mail"', shortName: "O'Mail", domains: ['example.net'], brand: NO_BRAND },
         servers: [aServer({ username: '%EMAILLOCALPART%&x<y>' }), aServer({ type: 'smtp' })],
       }),
     )
