@@ -12,6 +12,8 @@ const ADMIN_TOKEN = 'node-test-admin-token'
 
 export interface ServedWorker {
   readonly url: URL
+  /** The admin token of its /admin/ API and /initdb/. */
+  readonly adminToken: string
   /** Restarts the Worker with other secrets; storage is kept. */
   setSecrets(secrets: Record<string, string>): Promise<void>
   close(): Promise<void>
@@ -34,6 +36,7 @@ export async function serveWorker(secrets: Record<string, string> = {}): Promise
     if (seeded.status !== 200) throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`)
     return {
       url,
+      adminToken: ADMIN_TOKEN,
       setSecrets: (next) => harness.update({ root: ROOT, ...workerOptions(next) }),
       close: () => harness.close(),
     }
