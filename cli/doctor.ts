@@ -90,7 +90,7 @@ deployment), warn, error (clients fail). Exit 0 when nothing is missing, drifted
       const httpPort = optionValue(ctx, 'http-port')
       const network = {
         ...DEFAULT_NETWORK,
-        resolver: resolver === undefined ? null : parsed(parseResolver(resolver)),
+        resolver: resolver === undefined ? null : parsed(parseResolver(resolver, '--resolver')),
         ca: await trustAnchors(optionValue(ctx, 'ca-file')),
         httpsPort: httpsPort === undefined ? DEFAULT_NETWORK.httpsPort : parsed(parsePort(httpsPort, '--https-port')),
         httpPort: httpPort === undefined ? DEFAULT_NETWORK.httpPort : parsed(parsePort(httpPort, '--http-port')),

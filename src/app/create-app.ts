@@ -6,6 +6,7 @@ import { ServiceUnavailableError } from '../core/outage'
 import { describeDriverError, type Db } from '../db/client'
 import { pingDatabase } from '../db/domain-query'
 import type { ResolveHost } from '../directory/policy'
+import type { DoctorRunner } from '../doctor/runner'
 import { databaseFromBindings } from '../db/from-bindings'
 import { mobileconfig } from '../protocols/apple/route'
 import { autoconfig } from '../protocols/autoconfig/route'
@@ -31,6 +32,8 @@ export interface AppOptions {
   readonly peerAddress?: (request: Request) => string | null
   /** Resolves host names for the directory host policy; the Node entry passes its resolver. */
   readonly resolveHost?: ResolveHost
+  /** Runs `GET /admin/doctor/<domain>`; the Node entry passes one (src/node/doctor/service.ts), Workers cannot. */
+  readonly doctor?: DoctorRunner
 }
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
@@ -74,6 +77,7 @@ function setup(options: AppOptions) {
     if (!facts.hostIsValid) return c.text('the Host header is not a host name (letters, digits, hyphens and dots, or an address)', 400)
     c.set('db', database(c.env))
     if (options.resolveHost) c.set('resolveHost', options.resolveHost)
+    if (options.doctor) c.set('doctor', options.doctor)
     await next()
   })
 }

@@ -1,5 +1,6 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from '../db/client'
+import type { DoctorRunner } from '../doctor/runner'
 import type { ResolveHost } from '../directory/policy'
 import type { Logger } from './log'
 import type { RequestFacts } from './request-facts'
@@ -67,6 +68,8 @@ export interface Variables {
   facts?: RequestFacts
   /** Resolves host names for the directory host policy, where the runtime can (the Node entry). */
   resolveHost?: ResolveHost
+  /** Runs the doctor, where the runtime can (the Node entry); GET /admin/doctor answers 501 without. */
+  doctor?: DoctorRunner
   /** The mail domain a request was about, for the request log line. */
   domain?: string
 }

@@ -8,10 +8,11 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
 
 /**
  * `HOST:PORT` (or just `HOST`, port 53) where HOST is an address: a resolver named by a host name
- * would need another resolver first. Returns the form node:dns `setServers` takes.
+ * would need another resolver first. Returns the form node:dns `setServers` takes; `what` names
+ * the setting in the message.
  */
-export function parseResolver(text: string): Result<string, string> {
-  const problem = `--resolver takes the address of a DNS server, optionally with a port (127.0.0.1:5353, [::1]:53), not '${text.slice(0, 100)}'`
+export function parseResolver(text: string, what: string): Result<string, string> {
+  const problem = `${what} takes the address of a DNS server, optionally with a port (127.0.0.1:5353, [::1]:53), not '${text.slice(0, 100)}'`
   const trimmed = text.trim()
   // A bare IPv6 address has colons of its own; only the bracketed form can carry a port.
   const bracketed = /^[0-9a-f:.]+$/i.test(trimmed) && trimmed.includes(':') && !IPV4.test(trimmed.split(':')[0] ?? '') ? `[${trimmed}]` : trimmed

@@ -11,11 +11,11 @@ describe('parseResolver', () => {
     ['::1', '[::1]:53'],
     ['2001:db8::53', '[2001:db8::53]:53'],
   ])('%s → %s', (text, server) => {
-    expect(parseResolver(text)).toEqual({ ok: true, value: server })
+    expect(parseResolver(text, '--resolver')).toEqual({ ok: true, value: server })
   })
 
   it.each(['dns.google', 'dns.google:53', '', '1.2.3.4:0', '1.2.3.4:65536', '256.1.1.1', '1.2.3', 'user@1.2.3.4', '1.2.3.4/path', '1.2.3.4:53?x', 'abc'])('refuses %j, naming the option', (text) => {
-    const parsed = parseResolver(text)
+    const parsed = parseResolver(text, '--resolver')
     expect(parsed.ok).toBe(false)
     if (!parsed.ok) expect(parsed.error).toMatch(/^--resolver takes the address of a DNS server/)
   })
