@@ -1,5 +1,5 @@
 /** The Hono app: a logger, request facts and the database per request, the request log line, the routers, error mapping. */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { adminApi } from '../admin/api'
 import { ServiceUnavailableError } from '../core/outage'
@@ -19,6 +19,7 @@ import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
 import { loggablePath, loggerFor } from './log'
+import { analyticsEngineRecorder, outcomeOf, serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
 import { parseProxyCount, resolveRequestFacts } from './request-facts'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
@@ -34,26 +35,50 @@ export interface AppOptions {
   readonly resolveHost?: ResolveHost
   /** Runs `GET /admin/doctor/<domain>`; the Node entry passes one (src/node/doctor/service.ts), Workers cannot. */
   readonly doctor?: DoctorRunner
+  /**
+   * Where each config request is counted, and what GET /metrics serves: the Node entry passes its
+   * Prometheus registry (src/node/metrics.ts). Default: the `METRICS` Analytics Engine binding
+   * when bound, and no /metrics.
+   */
+  readonly metrics?: { readonly recorder: MetricsRecorder; readonly exposition: MetricsExposition }
 }
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
+/** The Analytics Engine recorder of a binding, made once per binding (per isolate). */
+const analyticsRecorders = new WeakMap<AnalyticsEngineDataset, MetricsRecorder>()
+
+function recorderFor(c: Context<AppEnv>, options: AppOptions): MetricsRecorder | null {
+  if (options.metrics) return options.metrics.recorder
+  const dataset = c.env.METRICS
+  if (!dataset) return null
+  let recorder = analyticsRecorders.get(dataset)
+  if (!recorder) analyticsRecorders.set(dataset, (recorder = analyticsEngineRecorder(dataset, c.var.log)))
+  return recorder
+}
+
 // One line per request. Only the path is logged: query strings carry addresses (local parts), and
-// headers and bodies can carry passwords (Autodiscover Basic auth).
-const requestLog = createMiddleware<AppEnv>(async (c, next) => {
-  const started = Date.now()
-  c.set('log', loggerFor(c.env.LOG_LEVEL))
-  await next()
-  c.var.log.log('info', 'request', {
-    method: c.req.method,
-    path: loggablePath(c.req.path),
-    status: c.res.status,
-    duration_ms: Date.now() - started,
-    domain: c.var.domain ?? null,
-    client: c.var.facts?.clientAddress ?? null,
-    client_family: clientFamily(c.req.header('user-agent'), c.req.url),
+// headers and bodies can carry passwords (Autodiscover Basic auth). Config requests are counted
+// too (app/metrics.ts), under labels from fixed lists only.
+const requestLog = (options: AppOptions) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const started = Date.now()
+    c.set('log', loggerFor(c.env.LOG_LEVEL))
+    await next()
+    const durationMs = Date.now() - started
+    const family = clientFamily(c.req.header('user-agent'), c.req.url)
+    c.var.log.log('info', 'request', {
+      method: c.req.method,
+      path: loggablePath(c.req.path),
+      status: c.res.status,
+      duration_ms: durationMs,
+      domain: c.var.domain ?? null,
+      client: c.var.facts?.clientAddress ?? null,
+      client_family: family,
+    })
+    const protocol = c.var.protocol
+    if (protocol !== undefined) recorderFor(c, options)?.record({ protocol, outcome: outcomeOf(c.var.failure, c.res.status), clientFamily: family, durationMs })
   })
-})
 
 function setup(options: AppOptions) {
   const database = options.database ?? databaseFromBindings
@@ -84,7 +109,7 @@ function setup(options: AppOptions) {
 
 export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use(requestLog, setup(options))
+  app.use(requestLog(options), setup(options))
 
   app.get('/healthz', async (c) => {
     try {
@@ -94,6 +119,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
       return c.text('database unavailable', 503, RETRY_AFTER)
     }
   })
+  app.get('/metrics', (c) => serveMetrics(c, options.metrics?.exposition))
   app.route('/', autoconfig)
   app.route('/', autodiscover)
   app.route('/', autodiscoverV2)

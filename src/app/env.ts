@@ -2,7 +2,9 @@
 import type { Db } from '../db/client'
 import type { DoctorRunner } from '../doctor/runner'
 import type { ResolveHost } from '../directory/policy'
+import type { Failure } from './failures'
 import type { Logger } from './log'
+import type { MetricsProtocol } from './metrics'
 import type { RequestFacts } from './request-facts'
 
 /**
@@ -58,6 +60,10 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB' | 'ADMIN_RATE_LIM
   MOBILECONFIG_SIGNING_KEY?: string
   /** PEM intermediate certificates to include in the signature. */
   MOBILECONFIG_SIGNING_CHAIN?: string
+  /** Bearer token for GET /metrics (Node server), at least 16 characters; unset = 404. */
+  METRICS_TOKEN?: string
+  /** Workers Analytics Engine dataset (`[[analytics_engine_datasets]]`): one data point per config request (app/metrics.ts). */
+  METRICS?: AnalyticsEngineDataset
 }
 
 export interface Variables {
@@ -72,6 +78,10 @@ export interface Variables {
   doctor?: DoctorRunner
   /** The mail domain a request was about, for the request log line. */
   domain?: string
+  /** The protocol a config route serves, for the metrics (app/metrics.ts countAs); unset elsewhere. */
+  protocol?: MetricsProtocol
+  /** The failure a protocol router answered, if any, for the metrics' outcome. */
+  failure?: Failure['kind']
 }
 
 export interface AppEnv {

@@ -11,6 +11,7 @@ import { createApp } from '../app/create-app'
 import type { Db } from '../db/client'
 import type { Bindings } from '../app/env'
 import { nodeDoctor } from './doctor/service'
+import { prometheusMetrics } from './metrics'
 import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './settings'
 
@@ -45,7 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const peers = new WeakMap<Request, string>()
   // The doctor asks this very app what it would answer (in-process, no socket).
   const doctor = nodeDoctor(async (request) => app.fetch(request, options.bindings), options.doctor ?? DEFAULT_NETWORK)
-  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor })
+  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() })
   const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
     const peer = node.incoming.socket.remoteAddress
     if (peer !== undefined) peers.set(request, peer)

@@ -3,6 +3,7 @@
  * bindings) and the command line. Every mistake is reported by name, before anything starts.
  */
 import { adminTokenProblem } from '../admin/token'
+import { MIN_METRICS_TOKEN_LENGTH } from '../app/metrics'
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 import { parsePort, parseResolver } from '../doctor/settings'
@@ -43,7 +44,7 @@ export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
   --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
 
 environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
-  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, LOG_LEVEL (info),
+  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
   HTTP_HEADERS_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.headersTimeoutMs}), HTTP_REQUEST_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.requestTimeoutMs}),
   HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections}),
   DOCTOR_RESOLVER (the system's), DOCTOR_HTTPS_PORT (443), DOCTOR_HTTP_PORT (80)`
@@ -103,6 +104,9 @@ export function readSettings(
   }
   const weakToken = env.ADMIN_TOKEN ? adminTokenProblem(env.ADMIN_TOKEN) : null
   if (weakToken) return fail({ kind: 'invalid', message: weakToken })
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < MIN_METRICS_TOKEN_LENGTH) {
+    return fail({ kind: 'invalid', message: `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (for example \`openssl rand -hex 32\`)` })
+  }
   if (!parseProxyCount(env.PROXY_COUNT).ok) {
     return fail({ kind: 'invalid', message: 'PROXY_COUNT must be a whole number from 0 to 10' })
   }

@@ -6,6 +6,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../app/env'
 import { protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
+import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { describeMissingServer } from '../../core/server-choice'
 import { FIELD, parseProfileFields } from '../apple/request'
@@ -64,7 +65,7 @@ const STATUS: Record<Failure['kind'], PageStatus> = { 'bad-request': 400, 'unkno
 const { router, fail } = protocolRouter((c, failure) => respondWithPage(c, STATUS[failure.kind], { kind: 'error', message: forPeople(failure) }))
 
 export const site = router
-site.get('/', async (c) => {
+site.get('/', countAs('landing'), async (c) => {
   const address = typed(c, FIELD.address)
   if (address.trim() === '') return respondWithPage(c, 200, { kind: 'form' })
   const parsed = parseProfileFields({ address, name: typed(c, FIELD.name), password: null })
