@@ -48,6 +48,7 @@ describe('readSettings', () => {
     [{ PORT: '80a' }, [], 'PORT must be a number'],
     [{ PROXY_COUNT: 'x' }, [], 'PROXY_COUNT must be a whole number'],
     [{}, ['--seed'], 'unknown argument "--seed"'],
+    [{ METRICS_TOKEN: 'short-token' }, [], 'METRICS_TOKEN must be at least 16 characters'],
     [{ DOCTOR_RESOLVER: 'dns.google' }, [], "DOCTOR_RESOLVER takes the address of a DNS server, optionally with a port (127.0.0.1:5353, [::1]:53), not 'dns.google'"],
     [{ DOCTOR_HTTPS_PORT: '0' }, [], "DOCTOR_HTTPS_PORT must be a port from 1 to 65535, not '0'"],
     [{ DOCTOR_HTTP_PORT: 'http' }, [], "DOCTOR_HTTP_PORT must be a port from 1 to 65535, not 'http'"],
