@@ -206,7 +206,7 @@ describe('behind the example NGINX (PROXY_COUNT=1)', () => {
     expect(requestLine()).toMatchObject({ status: 200, domain: 'example.net' })
   })
 
-  it.each(['/initdb/', '/initdb', '/admin/anything'])('refuses %s from any other address than the host itself', async (path) => {
+  it.each(['/initdb/', '/initdb', '/admin/anything', '/metrics'])('refuses %s from any other address than the host itself', async (path) => {
     const response = await viaNginx(path, { from: '127.0.0.2', headers: { Authorization: `Bearer ${NODE_ADMIN_TOKEN}` } })
     expect(response.status).toBe(403)
   })
