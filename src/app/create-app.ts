@@ -45,16 +45,10 @@ export interface AppOptions {
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
-/** The Analytics Engine recorder of a binding, made once per binding (per isolate). */
-const analyticsRecorders = new WeakMap<AnalyticsEngineDataset, MetricsRecorder>()
-
+/** The runtime's recorder (Node), else the Analytics Engine binding's when one is bound (Workers). */
 function recorderFor(c: Context<AppEnv>, options: AppOptions): MetricsRecorder | null {
   if (options.metrics) return options.metrics.recorder
-  const dataset = c.env.METRICS
-  if (!dataset) return null
-  let recorder = analyticsRecorders.get(dataset)
-  if (!recorder) analyticsRecorders.set(dataset, (recorder = analyticsEngineRecorder(dataset, c.var.log)))
-  return recorder
+  return c.env.METRICS ? analyticsEngineRecorder(c.env.METRICS, c.var.log) : null
 }
 
 // One line per request. Only the path is logged: query strings carry addresses (local parts), and

@@ -12,6 +12,7 @@ import type { DoctorReport } from '../../src/doctor/report'
 import { DOMAIN, SEED, SERVICE_HOST, startDoctorWorld, type DoctorWorld } from '../support/node/doctor-world'
 import { ROOT, startLocalWorker } from '../support/node/local-worker'
 import { startNodeTarget, type NodeTarget } from '../support/node/node-target'
+import { freePort } from '../support/node/ports'
 import { seed } from '../support/target'
 
 let scratch: string
@@ -105,6 +106,19 @@ describe('mailconf doctor', () => {
     expect(lines.filter((line) => line.startsWith('warn'))).toEqual([])
     expect(fixed.stderr).toMatch(new RegExp(`^${DOMAIN}: ${report.checks.length} pass, 0 missing, 0 drift, 0 warn, 0 error\\n$`))
   }, 60_000)
+
+  it('says so when the resolver does not answer: every DNS check an error naming it, exit 1', async () => {
+    const silent = `127.0.0.1:${await freePort()}`
+    const args = network()
+    args[args.indexOf('--resolver') + 1] = silent
+    const run = await mailconf(['doctor', DOMAIN, '--json', ...args])
+    expect(run.code).toBe(1)
+    const report = JSON.parse(run.stdout) as DoctorReport
+    const dns = report.checks.filter((check) => check.id === 'mx' || /^(srv|txt|cname):/.test(check.id))
+    expect(dns.length).toBeGreaterThan(5)
+    for (const check of dns) expect(check).toMatchObject({ status: 'error', fix: expect.stringContaining('the resolver failed (ECONNREFUSED') })
+    expect(checkOf(report, 'https:autoconfig')).toMatchObject({ status: 'error', found: expect.stringContaining('cannot resolve autoconfig.acme.test') })
+  })
 
   it.each([
     [['doctor'], 2, 'missing DOMAIN'],
