@@ -159,17 +159,18 @@ export function checkDocument(probe: Probe, kind: AnswerKind, answers: DocumentA
     )
   }
   // The live answer is the service's: what remains is whether the service's answer serves clients.
+  const failing = probe.required ? 'error' : 'warn'
   if (wanted.status !== 200) {
-    return check(id, probe.required ? 'error' : 'warn', expected, `${statusLine(live)}: ${messageOf(kind, live)}`, `the service itself answers ${wanted.status} to this request: fix the domain's data (mailconf servers list, mailconf domains list)`)
+    return check(id, failing, expected, `${statusLine(live)}: ${messageOf(kind, live)}`, `the service itself answers ${wanted.status} to this request: fix the domain's data (mailconf servers list, mailconf domains list)`)
   }
   if (!rules.contentType.test(live.contentType)) {
-    return check(id, 'error', expected, statusLine(live), `serve it as ${rules.typeName}: clients ignore other types (docs/clients.md ${rules.typeRule}); is a proxy rewriting Content-Type?`)
+    return check(id, failing, expected, statusLine(live), `serve it as ${rules.typeName}: clients ignore other types (docs/clients.md ${rules.typeRule}); is a proxy rewriting Content-Type?`)
   }
   const problems = rules.validate(liveBody.content)
   if (problems.length > 0) {
     // §1.6 rules only concern Thunderbird for Android; every other client still takes the document.
     const androidOnly = problems.every((p) => p.startsWith('§1.6'))
-    return check(id, androidOnly ? 'warn' : 'error', expected, `${statusLine(live)}, a ${liveBody.note} clients reject: ${problems.join('; ')}`, `fix the domain's data so that the document follows docs/clients.md (${problems.length} problem${problems.length === 1 ? '' : 's'})`)
+    return check(id, androidOnly ? 'warn' : failing, expected, `${statusLine(live)}, a ${liveBody.note} clients reject: ${problems.join('; ')}`, `fix the domain's data so that the document follows docs/clients.md (${problems.length} problem${problems.length === 1 ? '' : 's'})`)
   }
   return check(id, 'pass', expected, `${statusLine(live)}, the same ${liveBody.note}`)
 }
