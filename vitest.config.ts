@@ -35,6 +35,9 @@ export default defineConfig({
               // ADMIN_RATE_LIMITER (30 a minute) is raised past what the suites send from one
               // address; test/admin/auth.test.ts hands in the one under another name, with a low
               // limit, as ADMIN_RATE_LIMITER.
+              // The optional Workers Analytics Engine binding (README "Metrics"), bound as a
+              // deployment that turns it on would: every Worker test's config requests write to it.
+              analyticsEngineDatasets: { METRICS: { dataset: 'mailconf_requests' } },
               ratelimits: {
                 ADMIN_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
                 RATE_LIMITER_UNDER_TEST: { namespace_id: '1002', simple: { limit: 5, period: 60 } },

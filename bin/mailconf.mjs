@@ -2,22 +2,28 @@
 // `mailconf …` (`npx mailconf`, `npm run admin -- …`): the admin CLI of cli/. It runs the bundle that
 // `npm run build:node` (through `build:cli`) writes to dist/mailconf.mjs: plain JavaScript with no
 // dependency, so it works in the production install after `npm prune --omit=dev`. Where that bundle
-// is absent, or older than the sources in cli/ (a development checkout), it runs the TypeScript
+// is absent, or older than the sources in cli/ and src/ (a development checkout), it runs the TypeScript
 // sources through tsx instead. The Worker bundle never sees this code.
 import { existsSync, readdirSync, statSync } from 'node:fs'
 
 const bundle = new URL('../dist/mailconf.mjs', import.meta.url)
 const sources = new URL('../cli/', import.meta.url)
+// `mailconf doctor` bundles code from src/ too (the checks, the client rules, the DNS listing).
+const sourceDirs = [sources, new URL('../src/', import.meta.url)]
 
-/** The newest modification time of cli/*.ts, 0 when there are no sources (an installed copy). */
+/** The newest modification time of the .ts files under cli/ and src/, 0 when there are none (an installed copy). */
 function newestSource() {
-  try {
-    return readdirSync(sources)
-      .filter((name) => name.endsWith('.ts'))
-      .reduce((newest, name) => Math.max(newest, statSync(new URL(name, sources)).mtimeMs), 0)
-  } catch {
-    return 0
+  let newest = 0
+  for (const dir of sourceDirs) {
+    try {
+      for (const entry of readdirSync(dir, { recursive: true })) {
+        if (String(entry).endsWith('.ts')) newest = Math.max(newest, statSync(new URL(String(entry), dir)).mtimeMs)
+      }
+    } catch {
+      // no such directory: an installed copy
+    }
   }
+  return newest
 }
 
 async function loadTsx() {

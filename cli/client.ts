@@ -1,4 +1,8 @@
-/** The CLI's HTTP client: one admin request, answered as status + parsed body, or a failure to connect. */
+/**
+ * The CLI's HTTP client: one admin request, answered as status + parsed body, or a failure to
+ * connect; and, for `mailconf doctor`, a request to the service's public routes as a client sends it.
+ */
+import type { HttpAnswer } from '../src/doctor/http-checks'
 
 export interface AdminReply {
   readonly status: number
@@ -10,8 +14,21 @@ export class Unreachable extends Error {
   override readonly name = 'Unreachable'
 }
 
+export interface PublicRequest {
+  readonly method: string
+  /** Path and query, as a client sends them. */
+  readonly path: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string
+}
+
 export interface AdminClient {
   request(method: string, path: string, body?: string): Promise<AdminReply>
+  /**
+   * What the service answers a client (no token sent, no redirect followed), and the Host it was
+   * asked under: the doctor compares live answers with these.
+   */
+  publicRequest(request: PublicRequest): Promise<{ readonly answer: HttpAnswer; readonly host: string }>
 }
 
 export function createClient(baseUrl: string, token: string): AdminClient {
@@ -30,6 +47,23 @@ export function createClient(baseUrl: string, token: string): AdminClient {
         throw new Unreachable(`cannot reach ${url.origin}: ${cause}`)
       }
       return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() }
+    },
+    async publicRequest({ method, path, headers, body }) {
+      const url = new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`)
+      let response: Response
+      try {
+        response = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) })
+      } catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
+        throw new Unreachable(`cannot reach ${url.origin}: ${cause}`)
+      }
+      const answer = {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        location: response.headers.get('location'),
+        body: new Uint8Array(await response.arrayBuffer()),
+      }
+      return { answer, host: url.host }
     },
   }
 }

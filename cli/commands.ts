@@ -32,6 +32,9 @@ export class UsageError extends Error {
 /** The service answered, but not with success (exit 1); the message is the service's. */
 export class Refused extends Error {}
 
+/** The command ran and found something wrong (exit 1; `mailconf doctor`); the message sums it up. */
+export class Failed extends Error {}
+
 export interface OptionSpec {
   readonly type: 'string' | 'boolean'
   readonly short?: string
@@ -74,12 +77,12 @@ function expectOk(reply: AdminReply, hint?: Hint): AdminReply {
   throw new Refused(extra ? `${message}\n${extra}` : message)
 }
 
-async function call(ctx: Context, method: string, path: string, body?: unknown, hint?: Hint): Promise<AdminReply> {
+export async function call(ctx: Context, method: string, path: string, body?: unknown, hint?: Hint): Promise<AdminReply> {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
   return expectOk(await ctx.client.request(method, path, text), hint)
 }
 
-const parse = <T>(reply: AdminReply): T => JSON.parse(reply.text) as T
+export const parse = <T>(reply: AdminReply): T => JSON.parse(reply.text) as T
 
 /** Prints the API's answer as is with `--json`, else the lines made from it. */
 function show<T>(ctx: Context, reply: AdminReply, lines: (value: T) => string | string[]): void {
@@ -103,7 +106,7 @@ function expectArgs(args: string[], names: readonly string[]): string[] {
   return args
 }
 
-function oneArgument(args: string[], name: string): string {
+export function oneArgument(args: string[], name: string): string {
   return expectArgs(args, [name])[0] as string
 }
 
@@ -129,7 +132,7 @@ function sslChoice(options: Values): boolean | undefined {
 /** Leaves out what was not given, so the service applies its defaults. */
 const defined = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
 
-async function readInput(file: string, io: Io): Promise<string> {
+export async function readInput(file: string, io: Io): Promise<string> {
   if (file === '-') return io.readStdin()
   try {
     return await readFile(file, 'utf8')
@@ -143,7 +146,7 @@ const counts = (written: Record<string, number>) =>
     .map(([table, n]) => `${n} ${table}`)
     .join(', ')
 
-const JSON_OPTION = { json: { type: 'boolean' } } as const satisfies Record<string, OptionSpec>
+export const JSON_OPTION = { json: { type: 'boolean' } } as const satisfies Record<string, OptionSpec>
 const SSL_OPTIONS = { ssl: { type: 'boolean' }, 'no-ssl': { type: 'boolean' } } as const satisfies Record<string, OptionSpec>
 
 // ---------------------------------------------------------------------------------------------
@@ -257,7 +260,7 @@ nothing is deleted.`,
 // DNS
 
 /** A name a CNAME may point at: not an address, not a URL. */
-function serviceHostOption(value: string | boolean | undefined): string | undefined {
+export function serviceHostOption(value: string | boolean | undefined): string | undefined {
   if (typeof value !== 'string') return undefined
   const host = value.trim().replace(/\.$/, '')
   if (!/^[^\s/:?#@[\]]+$/.test(host) || !host.includes('.')) throw new UsageError(`--service-host must be a host name such as autoconfig.example.com, not '${value}'`)

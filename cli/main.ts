@@ -1,24 +1,28 @@
 /**
  * `mailconf <command>`: the admin API from a shell. Talks HTTP only (to `--url`, default
  * http://127.0.0.1:8787, with the token from MAILCONF_ADMIN_TOKEN), so it works the same against
- * `npm start`, `npm run serve` and a deployed Worker. Never part of the Worker bundle; shipped as its
- * own bundle (dist/mailconf.mjs, `npm run build:cli`) for installs without dev dependencies.
+ * `npm start`, `npm run serve` and a deployed Worker; `doctor` also asks DNS and connects where
+ * clients connect. Never part of the Worker bundle; shipped as its own bundle (dist/mailconf.mjs,
+ * `npm run build:cli`) for installs without dev dependencies.
  *
  * Help (`mailconf`, `mailconf help [command]`, `--help` anywhere) needs no token. The commands
- * themselves are in cli/commands.ts.
+ * themselves are in cli/commands.ts and cli/doctor.ts.
  *
- * Exit codes: 0 done; 1 the service refused or failed (its message is printed); 2 usage error
- * (unknown command, missing argument or token, unreadable file, purge without --yes); 3 the
- * service cannot be reached.
+ * Exit codes: 0 done; 1 the service refused or failed (its message is printed), or `doctor` found
+ * something missing, drifted or in error; 2 usage error (unknown command, missing argument or token,
+ * unreadable file, purge without --yes); 3 the service cannot be reached.
  */
 import { parseArgs } from 'node:util'
 import { createClient, Unreachable, type AdminClient } from './client'
-import { COMMANDS, Refused, UsageError, type Action, type Command, type Io, type OptionSpec, type Values } from './commands'
+import { COMMANDS as ADMIN_COMMANDS, Failed, Refused, UsageError, type Action, type Command, type Io, type OptionSpec, type Values } from './commands'
+import { doctor } from './doctor'
 
 export type { Io } from './commands'
 
-export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const
+export const EXIT = { ok: 0, refused: 1, failed: 1, usage: 2, unreachable: 3 } as const
 const DEFAULT_URL = 'http://127.0.0.1:8787'
+
+const COMMANDS: readonly Command[] = [...ADMIN_COMMANDS, doctor]
 
 const GLOBAL_OPTIONS = { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies Record<string, OptionSpec>
 
@@ -36,7 +40,8 @@ ${COMMANDS.map((c) => `  ${c.summary}`).join('\n')}
 List commands print one tab-separated line per item; --json prints the service's JSON as is.
 FILE may be - for standard input. The token comes from MAILCONF_ADMIN_TOKEN; --url defaults to
 $MAILCONF_URL, else ${DEFAULT_URL}.
-Exit codes: 0 done, 1 refused by the service, 2 usage error, 3 service unreachable.`
+Exit codes: 0 done, 1 refused by the service (or doctor found a problem), 2 usage error,
+3 service unreachable.`
 
 function helpOf(command: Command): string {
   const lines = actionsOf(command).map(([name, action], i) => `${i === 0 ? 'usage:' : '      '} mailconf ${command.name}${name ? ` ${name}` : ''} ${action.usage}`.trimEnd())
@@ -52,16 +57,21 @@ function unknownCommand(name: string): UsageError {
 /** The client, made on first use: help and usage errors need neither a token nor a valid URL. */
 function lazyClient(values: Values, env: Io['env']): AdminClient {
   let client: AdminClient | null = null
+  const made = () => {
+    const token = env.MAILCONF_ADMIN_TOKEN
+    if (!token) throw new UsageError("set MAILCONF_ADMIN_TOKEN to the service's ADMIN_TOKEN", null)
+    const url = typeof values.url === 'string' ? values.url : (env.MAILCONF_URL ?? DEFAULT_URL)
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) URL, not '${url}'`, null)
+    return createClient(url, token)
+  }
   return {
     request(method, path, body) {
-      if (!client) {
-        const token = env.MAILCONF_ADMIN_TOKEN
-        if (!token) throw new UsageError("set MAILCONF_ADMIN_TOKEN to the service's ADMIN_TOKEN", null)
-        const url = typeof values.url === 'string' ? values.url : (env.MAILCONF_URL ?? DEFAULT_URL)
-        if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) URL, not '${url}'`, null)
-        client = createClient(url, token)
-      }
+      client ??= made()
       return client.request(method, path, body)
+    },
+    publicRequest(request) {
+      client ??= made()
+      return client.publicRequest(request)
     },
   }
 }
@@ -133,6 +143,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (error instanceof Refused) {
       io.err(`mailconf: the service refused: ${error.message}`)
       return EXIT.refused
+    }
+    if (error instanceof Failed) {
+      io.err(`mailconf: ${error.message}`)
+      return EXIT.failed
     }
     if (error instanceof Unreachable) {
       io.err(`mailconf: ${error.message}`)

@@ -26,6 +26,9 @@ export const SYSTEM_PACKAGES = [
   { name: 'chromium', purpose: 'the landing-page test (a real browser)', present: () => executable('/usr/bin/chromium') },
   { name: 'nginx-light', purpose: 'the NGINX examples, run in a real nginx', present: () => executable('/usr/sbin/nginx') || executable('/usr/bin/nginx') || onPath('nginx') },
   { name: 'openssl', purpose: 'test certificates and verifying signed Apple profiles', present: () => onPath('openssl') },
+  // test/support/node/nsd.ts starts its own NSD on a free port with a generated zone; the
+  // package's own service (port 53) is neither needed nor touched.
+  { name: 'nsd', purpose: 'the doctor tests (a real authoritative DNS server)', present: () => executable('/usr/sbin/nsd') },
   // Evolution's own Autoconfig lookup, run against the service (scripts/clients/EVOLUTION.md).
   { name: 'libevolution', purpose: "Evolution's own Autoconfig lookup (test/clients/evolution.node.test.ts)", present: () => existsSync('/usr/lib/evolution/libevolution-mail.so.0') },
   {

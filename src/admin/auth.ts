@@ -5,7 +5,8 @@
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { adminTokenProblem, bearerToken, tokensMatch } from './token'
+import { bearerToken, tokensMatch } from '../app/bearer-token'
+import { adminTokenProblem } from './token'
 import type { AppEnv } from '../app/env'
 import { ConfigurationError } from '../app/config-error'
 import { requestHostname } from '../app/request-facts'

@@ -1,11 +1,13 @@
 /** GET /admin/dns/{domain}[?format=json]: the DNS records to publish for a domain (dns/records.ts). */
+import type { Context } from 'hono'
+import type { AppEnv } from '../app/env'
 import { failAsJson } from '../app/failures'
 import { isLoopbackHost, requestHostname } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 import { toAccount } from '../core/account'
 import { normaliseDomain } from '../core/address'
 import { findDomainConfig } from '../db/domain-query'
-import { renderDnsRecords, renderZoneFile } from '../dns/records'
+import { renderDnsRecords, renderZoneFile, type DnsRecord } from '../dns/records'
 import { adminRouter, declare } from './operation'
 import { COMMON_ANSWERS, problem } from './request'
 
@@ -24,6 +26,29 @@ function publicServiceHost(candidate: string): Result<string, string> {
   return ok(host)
 }
 
+/**
+ * The records a served domain should publish, pointing at `?service_host=`, SERVICE_HOSTNAME or
+ * the request's host; else the answer saying why not (404 unknown domain, 409/400 no public host).
+ * The DNS listing and the doctor (admin/doctor.ts) share it, so they always agree.
+ */
+export async function recordsToPublish(c: Context<AppEnv>, domain: string): Promise<Result<DnsRecord[], Response>> {
+  const config = await findDomainConfig(c.var.db, domain)
+  if (!config) return fail(failAsJson(c, { kind: 'unknown-domain', domain }))
+  const asked = c.req.query('service_host')
+  const serviceHost = publicServiceHost(asked ?? c.env.SERVICE_HOSTNAME ?? requestHostname(c))
+  if (!serviceHost.ok) return fail(c.json({ error: serviceHost.error }, asked === undefined ? 409 : 400))
+  return ok(renderDnsRecords(toAccount({ config, who: null, identity: null }), serviceHost.value))
+}
+
+/** `service_host`, as the listing and the doctor describe it. */
+export const SERVICE_HOST_PARAMETER = {
+  name: 'service_host',
+  in: 'query',
+  required: false,
+  description: "this service's public host name, the target of the CNAME/SRV records (default: SERVICE_HOSTNAME, else the host of this request)",
+  schema: { type: 'string' },
+} as const
+
 declare(
   dns,
   {
@@ -35,7 +60,7 @@ declare(
     parameters: [
       { name: 'domain', in: 'path', required: true, description: 'the mail domain', schema: { type: 'string' } },
       { name: 'format', in: 'query', required: false, description: 'zone (default) or json', schema: { type: 'string', enum: ['zone', 'json'] } },
-      { name: 'service_host', in: 'query', required: false, description: "this service's public host name, the target of the CNAME/SRV records (default: SERVICE_HOSTNAME, else the host of this request)", schema: { type: 'string' } },
+      SERVICE_HOST_PARAMETER,
     ],
     answers: {
       200: { description: 'the records', content: { 'text/plain': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } },
@@ -50,13 +75,9 @@ declare(
     if (domain === null) return c.json({ error: 'not a valid domain name' }, 400)
     const format = c.req.query('format') ?? 'zone'
     if (format !== 'zone' && format !== 'json') return c.json({ error: "format must be 'zone' or 'json'" }, 400)
-    const config = await findDomainConfig(c.var.db, domain)
-    if (!config) return failAsJson(c, { kind: 'unknown-domain', domain })
-    const asked = c.req.query('service_host')
-    const serviceHost = publicServiceHost(asked ?? c.env.SERVICE_HOSTNAME ?? requestHostname(c))
-    if (!serviceHost.ok) return c.json({ error: serviceHost.error }, asked === undefined ? 409 : 400)
-    const records = renderDnsRecords(toAccount({ config, who: null, identity: null }), serviceHost.value)
-    if (format === 'json') return c.json({ domain, records })
-    return c.text(renderZoneFile(records))
+    const records = await recordsToPublish(c, domain)
+    if (!records.ok) return records.error
+    if (format === 'json') return c.json({ domain, records: records.value })
+    return c.text(renderZoneFile(records.value))
   },
 )

@@ -1,11 +1,12 @@
 /**
  * The admin API under /admin/, all behind the bearer token (admin/auth.ts): one module per resource
- * (admin/resources/), export/import, the DNS records to publish, and the OpenAPI document generated
+ * (admin/resources/), export/import, the DNS records to publish, the doctor, and the OpenAPI document generated
  * from these routes. Unknown /admin/ paths answer 401 before 404, so they reveal nothing.
  */
 import { failAsJson, protocolRouter } from '../app/failures'
 import { requireAdmin } from './auth'
 import { dns } from './dns'
+import { doctor } from './doctor'
 import { adminRouter } from './operation'
 import { ADMIN_BODY_LIMIT, limitBody } from './request'
 import { activeSync } from './resources/activesync'
@@ -29,4 +30,5 @@ admin.route('/servers', servers)
 admin.route('/davservers', davservers)
 admin.route('/ldapservers', ldapservers)
 admin.route('/dns', dns)
+admin.route('/doctor', doctor)
 admin.route('/', transfer)

@@ -1,11 +1,12 @@
 /** The Hono app: a logger, request facts and the database per request, the request log line, the routers, error mapping. */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { adminApi } from '../admin/api'
 import { ServiceUnavailableError } from '../core/outage'
 import { describeDriverError, type Db } from '../db/client'
 import { pingDatabase } from '../db/domain-query'
 import type { ResolveHost } from '../directory/policy'
+import type { DoctorRunner } from '../doctor/runner'
 import { databaseFromBindings } from '../db/from-bindings'
 import { mobileconfig } from '../protocols/apple/route'
 import { autoconfig } from '../protocols/autoconfig/route'
@@ -18,6 +19,7 @@ import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
 import { loggablePath, loggerFor } from './log'
+import { analyticsEngineRecorder, outcomeOf, serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
 import { parseProxyCount, resolveRequestFacts } from './request-facts'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
@@ -31,26 +33,46 @@ export interface AppOptions {
   readonly peerAddress?: (request: Request) => string | null
   /** Resolves host names for the directory host policy; the Node entry passes its resolver. */
   readonly resolveHost?: ResolveHost
+  /** Runs `GET /admin/doctor/<domain>`; the Node entry passes one (src/node/doctor/service.ts), Workers cannot. */
+  readonly doctor?: DoctorRunner
+  /**
+   * Where each config request is counted, and what GET /metrics serves: the Node entry passes its
+   * Prometheus registry (src/node/metrics.ts). Default: the `METRICS` Analytics Engine binding
+   * when bound, and no /metrics.
+   */
+  readonly metrics?: { readonly recorder: MetricsRecorder; readonly exposition: MetricsExposition }
 }
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
+/** The runtime's recorder (Node), else the Analytics Engine binding's when one is bound (Workers). */
+function recorderFor(c: Context<AppEnv>, options: AppOptions): MetricsRecorder | null {
+  if (options.metrics) return options.metrics.recorder
+  return c.env.METRICS ? analyticsEngineRecorder(c.env.METRICS, c.var.log) : null
+}
+
 // One line per request. Only the path is logged: query strings carry addresses (local parts), and
-// headers and bodies can carry passwords (Autodiscover Basic auth).
-const requestLog = createMiddleware<AppEnv>(async (c, next) => {
-  const started = Date.now()
-  c.set('log', loggerFor(c.env.LOG_LEVEL))
-  await next()
-  c.var.log.log('info', 'request', {
-    method: c.req.method,
-    path: loggablePath(c.req.path),
-    status: c.res.status,
-    duration_ms: Date.now() - started,
-    domain: c.var.domain ?? null,
-    client: c.var.facts?.clientAddress ?? null,
-    client_family: clientFamily(c.req.header('user-agent'), c.req.url),
+// headers and bodies can carry passwords (Autodiscover Basic auth). Config requests are counted
+// too (app/metrics.ts), under labels from fixed lists only.
+const requestLog = (options: AppOptions) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const started = Date.now()
+    c.set('log', loggerFor(c.env.LOG_LEVEL))
+    await next()
+    const durationMs = Date.now() - started
+    const family = clientFamily(c.req.header('user-agent'), c.req.url)
+    c.var.log.log('info', 'request', {
+      method: c.req.method,
+      path: loggablePath(c.req.path),
+      status: c.res.status,
+      duration_ms: durationMs,
+      domain: c.var.domain ?? null,
+      client: c.var.facts?.clientAddress ?? null,
+      client_family: family,
+    })
+    const protocol = c.var.protocol
+    if (protocol !== undefined) recorderFor(c, options)?.record({ protocol, outcome: outcomeOf(c.var.failure, c.res.status), clientFamily: family, durationMs })
   })
-})
 
 function setup(options: AppOptions) {
   const database = options.database ?? databaseFromBindings
@@ -74,13 +96,14 @@ function setup(options: AppOptions) {
     if (!facts.hostIsValid) return c.text('the Host header is not a host name (letters, digits, hyphens and dots, or an address)', 400)
     c.set('db', database(c.env))
     if (options.resolveHost) c.set('resolveHost', options.resolveHost)
+    if (options.doctor) c.set('doctor', options.doctor)
     await next()
   })
 }
 
 export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use(requestLog, setup(options))
+  app.use(requestLog(options), setup(options))
 
   app.get('/healthz', async (c) => {
     try {
@@ -90,6 +113,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
       return c.text('database unavailable', 503, RETRY_AFTER)
     }
   })
+  app.get('/metrics', (c) => serveMetrics(c, options.metrics?.exposition))
   app.route('/', autoconfig)
   app.route('/', autodiscover)
   app.route('/', autodiscoverV2)

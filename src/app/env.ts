@@ -1,7 +1,10 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from '../db/client'
+import type { DoctorRunner } from '../doctor/runner'
 import type { ResolveHost } from '../directory/policy'
+import type { Failure } from './failures'
 import type { Logger } from './log'
+import type { MetricsProtocol } from './metrics'
 import type { RequestFacts } from './request-facts'
 
 /**
@@ -57,6 +60,10 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB' | 'ADMIN_RATE_LIM
   MOBILECONFIG_SIGNING_KEY?: string
   /** PEM intermediate certificates to include in the signature. */
   MOBILECONFIG_SIGNING_CHAIN?: string
+  /** Bearer token for GET /metrics (Node server), at least 16 characters; unset = 404. */
+  METRICS_TOKEN?: string
+  /** Workers Analytics Engine dataset (`[[analytics_engine_datasets]]`): one data point per config request (app/metrics.ts). */
+  METRICS?: AnalyticsEngineDataset
 }
 
 export interface Variables {
@@ -67,8 +74,14 @@ export interface Variables {
   facts?: RequestFacts
   /** Resolves host names for the directory host policy, where the runtime can (the Node entry). */
   resolveHost?: ResolveHost
+  /** Runs the doctor, where the runtime can (the Node entry); GET /admin/doctor answers 501 without. */
+  doctor?: DoctorRunner
   /** The mail domain a request was about, for the request log line. */
   domain?: string
+  /** The protocol a config route serves, for the metrics (app/metrics.ts countAs); unset elsewhere. */
+  protocol?: MetricsProtocol
+  /** The failure a protocol router answered, if any, for the metrics' outcome. */
+  failure?: Failure['kind']
 }
 
 export interface AppEnv {

@@ -55,11 +55,16 @@ export interface ProtocolRouter<R extends Hono<AppEnv>> {
 export function protocolRouter(respond: FailureResponder): ProtocolRouter<Hono<AppEnv>>
 export function protocolRouter<R extends Hono<AppEnv>>(respond: FailureResponder, router: R): ProtocolRouter<R>
 export function protocolRouter(respond: FailureResponder, router: Hono<AppEnv> = new Hono<AppEnv>()): ProtocolRouter<Hono<AppEnv>> {
+  // The failure is noted for the metrics' outcome (app/metrics.ts), returned or thrown alike.
+  const fail: FailureResponder = (c, failure) => {
+    c.set('failure', failure.kind)
+    return respond(c, failure)
+  }
   router.onError(async (error, c) => {
     if (!(error instanceof ServiceUnavailableError)) throw error
-    return respond(c, outage(c, error))
+    return fail(c, outage(c, error))
   })
-  return { router, fail: respond }
+  return { router, fail }
 }
 
 /** Logs an outage once (a directory client has logged its own, with the stage that failed) and names it. */

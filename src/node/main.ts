@@ -28,7 +28,7 @@ if (!settings.ok) {
   console.error(`mailconf: ${settings.error.message}`)
   process.exit(2)
 }
-const { host, port, databaseUrl, authToken, seedSample, migrateOnly, limits } = settings.value
+const { host, port, databaseUrl, authToken, seedSample, migrateOnly, limits, doctor } = settings.value
 // The environment is the bindings: ADMIN_TOKEN, LOG_LEVEL, PROXY_COUNT, … under the same names.
 const bindings: Bindings = process.env
 const logger = loggerFor(bindings.LOG_LEVEL)
@@ -54,7 +54,7 @@ try {
     client.close()
     process.exit(0)
   }
-  const server = await startServer({ host, port, bindings, client, db, limits })
+  const server = await startServer({ host, port, bindings, client, db, limits, doctor })
   logger.log('info', 'listening', { url: server.url, database: describeDatabase(databaseUrl) })
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

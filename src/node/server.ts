@@ -10,6 +10,9 @@ import type { Server } from 'node:http'
 import { createApp } from '../app/create-app'
 import type { Db } from '../db/client'
 import type { Bindings } from '../app/env'
+import { nodeDoctor } from './doctor/service'
+import { prometheusMetrics } from './metrics'
+import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './settings'
 
 /** Every address a host name resolves to, as the directory host policy checks them. */
@@ -30,6 +33,8 @@ export interface ServerOptions {
   readonly port: number
   /** Timeouts and the connection cap; default DEFAULT_HTTP_LIMITS (settings.ts). */
   readonly limits?: HttpLimits
+  /** Where GET /admin/doctor asks and dials (DOCTOR_* settings); default: the system's resolver, 443 and 80. */
+  readonly doctor?: DoctorNetwork
   readonly bindings: Bindings
   readonly client: Client
   readonly db: Db
@@ -39,7 +44,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The socket's peer address, for request-facts; keyed by the Request the adaptor builds, so the
   // bindings stay the one `process.env` object rather than a copy per request.
   const peers = new WeakMap<Request, string>()
-  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null, resolveHost })
+  // The doctor asks this very app what it would answer (in-process, no socket).
+  const doctor = nodeDoctor(async (request) => app.fetch(request, options.bindings), options.doctor ?? DEFAULT_NETWORK)
+  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() })
   const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
     const peer = node.incoming.socket.remoteAddress
     if (peer !== undefined) peers.set(request, peer)

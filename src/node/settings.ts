@@ -3,8 +3,11 @@
  * bindings) and the command line. Every mistake is reported by name, before anything starts.
  */
 import { adminTokenProblem } from '../admin/token'
+import { MIN_METRICS_TOKEN_LENGTH } from '../app/metrics'
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
+import { parsePort, parseResolver } from '../doctor/settings'
+import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
 
 const DEFAULT_HOST = '127.0.0.1'
 /** automx2's port, so an NGINX site written for automx2 works unchanged. */
@@ -41,9 +44,10 @@ export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
   --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
 
 environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
-  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, LOG_LEVEL (info),
+  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
   HTTP_HEADERS_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.headersTimeoutMs}), HTTP_REQUEST_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.requestTimeoutMs}),
-  HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections})`
+  HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections}),
+  DOCTOR_RESOLVER (the system's), DOCTOR_HTTPS_PORT (443), DOCTOR_HTTP_PORT (80)`
 
 export interface ServerSettings {
   readonly host: string
@@ -54,6 +58,28 @@ export interface ServerSettings {
   /** Prepare the database and exit: how a remote libsql/Turso database gets its migrations. */
   readonly migrateOnly: boolean
   readonly limits: HttpLimits
+  /** Where GET /admin/doctor asks DNS and dials https/http; trust anchors are Node's (NODE_EXTRA_CA_CERTS). */
+  readonly doctor: DoctorNetwork
+}
+
+/**
+ * DOCTOR_RESOLVER (HOST:PORT of a DNS server to ask instead of the system's: a public resolver
+ * where the server's own sees a split horizon) and DOCTOR_HTTPS_PORT / DOCTOR_HTTP_PORT (where
+ * to dial instead of 443 and 80: staging and tests).
+ */
+function readDoctorNetwork(env: Readonly<Record<string, string | undefined>>): Result<DoctorNetwork, string> {
+  const resolverText = env.DOCTOR_RESOLVER?.trim()
+  const resolver = resolverText ? parseResolver(resolverText, 'DOCTOR_RESOLVER') : ok(null)
+  if (!resolver.ok) return resolver
+  const ports: Record<'httpsPort' | 'httpPort', number> = { httpsPort: DEFAULT_NETWORK.httpsPort, httpPort: DEFAULT_NETWORK.httpPort }
+  for (const [key, name] of [['httpsPort', 'DOCTOR_HTTPS_PORT'], ['httpPort', 'DOCTOR_HTTP_PORT']] as const) {
+    const text = env[name]?.trim()
+    if (!text) continue
+    const port = parsePort(text, name)
+    if (!port.ok) return port
+    ports[key] = port.value
+  }
+  return ok({ ...DEFAULT_NETWORK, resolver: resolver.value, ...ports })
 }
 
 export type SettingsError = { readonly kind: 'help' } | { readonly kind: 'invalid'; readonly message: string }
@@ -78,6 +104,9 @@ export function readSettings(
   }
   const weakToken = env.ADMIN_TOKEN ? adminTokenProblem(env.ADMIN_TOKEN) : null
   if (weakToken) return fail({ kind: 'invalid', message: weakToken })
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < MIN_METRICS_TOKEN_LENGTH) {
+    return fail({ kind: 'invalid', message: `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (for example \`openssl rand -hex 32\`)` })
+  }
   if (!parseProxyCount(env.PROXY_COUNT).ok) {
     return fail({ kind: 'invalid', message: 'PROXY_COUNT must be a whole number from 0 to 10' })
   }
@@ -90,6 +119,8 @@ export function readSettings(
     }
     limits[key] = Number(text)
   }
+  const doctor = readDoctorNetwork(env)
+  if (!doctor.ok) return fail({ kind: 'invalid', message: doctor.error })
   return ok({
     host: env.HOST?.trim() || DEFAULT_HOST,
     port,
@@ -98,5 +129,6 @@ export function readSettings(
     seedSample,
     migrateOnly,
     limits,
+    doctor: doctor.value,
   })
 }

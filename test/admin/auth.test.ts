@@ -23,7 +23,7 @@ beforeEach(async () => {
 const ROUTES: [string, string][] = [
   ['GET', '/initdb/'], ['POST', '/initdb/'], ['DELETE', '/initdb/'], ['GET', '/initdb'], ['POST', '/initdb'], ['DELETE', '/initdb'],
   ['GET', '/admin/openapi.json'], ['GET', '/admin/export'], ['GET', '/admin/export?include_secrets=true'],
-  ['POST', '/admin/import'], ['POST', '/admin/import?replace=true'], ['GET', '/admin/dns/example.com'],
+  ['POST', '/admin/import'], ['POST', '/admin/import?replace=true'], ['GET', '/admin/dns/example.com'], ['GET', '/admin/doctor/example.com'],
   ['GET', '/admin/providers'], ['POST', '/admin/providers'], ['GET', '/admin/providers/1'], ['PUT', '/admin/providers/1'], ['DELETE', '/admin/providers/1?cascade=true'],
   ['GET', '/admin/domains'], ['POST', '/admin/domains'], ['GET', '/admin/domains/example.com'], ['PUT', '/admin/domains/1'], ['DELETE', '/admin/domains/example.com'],
   ['GET', '/admin/domains/example.com/activesync'], ['PUT', '/admin/domains/example.com/activesync'], ['DELETE', '/admin/domains/example.com/activesync'],

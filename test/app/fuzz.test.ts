@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import worker from '../../src/worker'
 import type { Bindings } from '../../src/app/env'
 import sample from '../../seed/sample.json'
-import { parsePlist } from '../support/plist'
+import { parsePlist } from '../../src/client-rules/plist'
 import { resetDatabase, seed } from '../support/worker'
 
 const { runs: requestedRuns, seed: fuzzSeed } = inject('fuzz')

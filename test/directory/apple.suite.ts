@@ -2,7 +2,7 @@
  * storage driver (test/support/target.ts), against real slapd. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ldapPorts, ldapSeed } from '../support/ldap-fixture'
-import { parsePlist, type PlistDict } from '../support/plist'
+import { parsePlist, type PlistDict } from '../../src/client-rules/plist'
 import { seed, type ProtocolTarget } from '../support/target'
 
 async function profile(target: ProtocolTarget, address: string) {

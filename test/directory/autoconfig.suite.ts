@@ -3,7 +3,7 @@
  * (test/support/target.ts), against the real slapd of test/support/node/slapd-global-setup.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { validateAutoconfig } from '../support/autoconfig-validator'
+import { validateAutoconfig } from '../../src/client-rules/autoconfig'
 import { ldapPorts, ldapSeed, READER_PASSWORD } from '../support/ldap-fixture'
 import { seed, type ProtocolTarget, type Settings } from '../support/target'
 

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import sample from '../../seed/sample.json'
-import { validateAutoconfig } from '../support/autoconfig-validator'
+import { validateAutoconfig } from '../../src/client-rules/autoconfig'
 import { seed } from '../support/target'
 import { NODE_ADMIN_TOKEN, startNodeTarget, type NodeTarget } from '../support/node/node-target'
 import { freePort } from '../support/node/ports'
@@ -206,7 +206,7 @@ describe('behind the example NGINX (PROXY_COUNT=1)', () => {
     expect(requestLine()).toMatchObject({ status: 200, domain: 'example.net' })
   })
 
-  it.each(['/initdb/', '/initdb', '/admin/anything'])('refuses %s from any other address than the host itself', async (path) => {
+  it.each(['/initdb/', '/initdb', '/admin/anything', '/metrics'])('refuses %s from any other address than the host itself', async (path) => {
     const response = await viaNginx(path, { from: '127.0.0.2', headers: { Authorization: `Bearer ${NODE_ADMIN_TOKEN}` } })
     expect(response.status).toBe(403)
   })

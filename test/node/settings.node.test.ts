@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { databaseFilePath } from '../../src/node/database'
+import { DEFAULT_NETWORK } from '../../src/node/doctor/run'
 import { DEFAULT_HTTP_LIMITS, readSettings } from '../../src/node/settings'
 
 describe('readSettings', () => {
   it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {
     expect(readSettings({}, [])).toEqual({
       ok: true,
-      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS },
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
     })
   })
 
@@ -14,7 +15,7 @@ describe('readSettings', () => {
     const env = { HOST: '::', PORT: '8080', LIBSQL_URL: 'libsql://db.example.turso.io', LIBSQL_AUTH_TOKEN: 'tok' }
     expect(readSettings(env, ['--seed-sample', '--migrate-only'])).toEqual({
       ok: true,
-      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS },
+      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
     })
   })
 
@@ -30,6 +31,13 @@ describe('readSettings', () => {
     expect(readSettings({ ADMIN_TOKEN: 'a-token-of-sixteen' }, []).ok).toBe(true)
   })
 
+  it('reads where the doctor asks and dials: DOCTOR_RESOLVER, DOCTOR_HTTPS_PORT, DOCTOR_HTTP_PORT', () => {
+    expect(readSettings({ DOCTOR_RESOLVER: '192.0.2.53:5353', DOCTOR_HTTPS_PORT: '8443', DOCTOR_HTTP_PORT: '8080' }, [])).toMatchObject({
+      ok: true,
+      value: { doctor: { ...DEFAULT_NETWORK, resolver: '192.0.2.53:5353', httpsPort: 8443, httpPort: 8080 } },
+    })
+  })
+
   it('accepts PORT=0 (a free port, printed at startup)', () => {
     expect(readSettings({ PORT: '0' }, [])).toMatchObject({ ok: true, value: { port: 0 } })
   })
@@ -40,6 +48,10 @@ describe('readSettings', () => {
     [{ PORT: '80a' }, [], 'PORT must be a number'],
     [{ PROXY_COUNT: 'x' }, [], 'PROXY_COUNT must be a whole number'],
     [{}, ['--seed'], 'unknown argument "--seed"'],
+    [{ METRICS_TOKEN: 'short-token' }, [], 'METRICS_TOKEN must be at least 16 characters'],
+    [{ DOCTOR_RESOLVER: 'dns.google' }, [], "DOCTOR_RESOLVER takes the address of a DNS server, optionally with a port (127.0.0.1:5353, [::1]:53), not 'dns.google'"],
+    [{ DOCTOR_HTTPS_PORT: '0' }, [], "DOCTOR_HTTPS_PORT must be a port from 1 to 65535, not '0'"],
+    [{ DOCTOR_HTTP_PORT: 'http' }, [], "DOCTOR_HTTP_PORT must be a port from 1 to 65535, not 'http'"],
   ])('refuses %j %j', (env, args, message) => {
     const result = readSettings(env, args)
     expect(result.ok).toBe(false)

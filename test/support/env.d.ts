@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[]
       /** limit 5 per 60 s (vitest.config.ts), for the admin rate-limit tests. */
       RATE_LIMITER_UNDER_TEST: RateLimit
+      /** The optional Analytics Engine binding, bound for every Worker test (vitest.config.ts). */
+      METRICS?: AnalyticsEngineDataset
     }
     interface GlobalProps {
       mainModule: typeof import('../../src/worker')

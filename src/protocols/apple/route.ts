@@ -9,6 +9,7 @@ import type { AppEnv } from '../../app/env'
 import { failAsText, protocolRouter } from '../../app/failures'
 import type { Logger } from '../../app/log'
 import { isLoopbackHost, requestHost, requestIsHttps } from '../../app/request-facts'
+import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { readRawQueryParam } from '../../core/address'
 import { describeMissingServer } from '../../core/server-choice'
@@ -98,13 +99,14 @@ export function logSignerWarnings(log: Logger, setup: SignerSetup): void {
 
 export const mobileconfig = router
 for (const path of PATHS) {
-  mobileconfig.get(path, (c) => {
+  mobileconfig.get(path, countAs('mobileconfig'), (c) => {
     const raw = readQuery(c)
     if (raw === null) return fail(c, { kind: 'bad-request', message: 'the query is not valid percent-encoded UTF-8' })
     return serveProfile(c, raw)
   })
   mobileconfig.post(
     path,
+    countAs('mobileconfig'),
     bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text(`the form is larger than ${FORM_LIMIT} bytes`, 413, NO_STORE) }),
     async (c) => {
       const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()

@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { failAsText, protocolRouter } from '../../app/failures'
 import type { AppEnv } from '../../app/env'
 import { requestHost } from '../../app/request-facts'
+import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { ADDRESS_ERROR_MESSAGES, domainFromHost, parseEmailAddress, readRawQueryParam } from '../../core/address'
 import type { EmailAddress } from '../../core/model'
@@ -57,5 +58,5 @@ async function serveAutoconfig(c: Context<AppEnv>) {
 }
 
 export const autoconfig = router
-autoconfig.get('/mail/config-v1.1.xml', serveAutoconfig)
-autoconfig.get('/.well-known/autoconfig/mail/config-v1.1.xml', serveAutoconfig)
+autoconfig.get('/mail/config-v1.1.xml', countAs('autoconfig'), serveAutoconfig)
+autoconfig.get('/.well-known/autoconfig/mail/config-v1.1.xml', countAs('autoconfig'), serveAutoconfig)

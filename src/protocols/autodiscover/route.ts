@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { describeFailure, protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
 import type { AppEnv } from '../../app/env'
 import { requestHostname, requestIsHttps } from '../../app/request-facts'
+import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../core/address'
 import { anyCasePath } from './any-case-path'
@@ -45,6 +46,8 @@ async function servePost(c: Context<AppEnv>) {
     if (request.error.kind === 'unsupported-schema') return errorDocument(c, 601, request.error.message)
     return fail(c, { kind: 'bad-request', message: request.error.message })
   }
+  // Same URL, another protocol (§2.8): counted apart.
+  if (request.value.schema === 'mobilesync') c.set('protocol', 'mobilesync')
   const who = parseEmailAddress(request.value.emailAddress)
   if (!who.ok) return fail(c, { kind: 'bad-request', message: `EMailAddress: ${ADDRESS_ERROR_MESSAGES[who.error]}` })
   const account = await resolveForRequest(c, { domain: who.value.domain, who: who.value })
@@ -74,6 +77,6 @@ const limitBody = bodyLimit({
 
 export const autodiscover = router
 for (const path of POX_PATHS.map(anyCasePath)) {
-  autodiscover.post(path, limitBody, servePost)
-  autodiscover.get(path, serveGet)
+  autodiscover.post(path, countAs('autodiscover'), limitBody, servePost)
+  autodiscover.get(path, countAs('autodiscover'), serveGet)
 }

@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { describeFailure, protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
 import type { AppEnv } from '../../app/env'
 import { requestHost } from '../../app/request-facts'
+import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress, readRawQueryParam } from '../../core/address'
 import { anyCasePath } from './any-case-path'
@@ -58,5 +59,5 @@ async function serveV2(c: Context<AppEnv>, rawAddress: string | null | undefined
 }
 
 export const autodiscoverV2 = router
-autodiscoverV2.get(anyCasePath(QUERY_PATH), (c) => serveV2(c, readRawQueryParam(c.req.url, EMAIL_PARAM)))
-autodiscoverV2.get(anyCasePath(ADDRESS_PATH), (c) => serveV2(c, addressFromPath(c.req.url)))
+autodiscoverV2.get(anyCasePath(QUERY_PATH), countAs('autodiscover_json'), (c) => serveV2(c, readRawQueryParam(c.req.url, EMAIL_PARAM)))
+autodiscoverV2.get(anyCasePath(ADDRESS_PATH), countAs('autodiscover_json'), (c) => serveV2(c, addressFromPath(c.req.url)))

@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../app/env'
 import { failAsText, protocolRouter } from '../../app/failures'
 import { requestHost } from '../../app/request-facts'
+import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { domainFromHost } from '../../core/address'
 import type { DavType } from '../../core/model'
@@ -36,6 +37,6 @@ function serveWellKnown(type: DavType) {
 
 export const davDiscovery = router
 for (const type of ['caldav', 'carddav'] as const) {
-  davDiscovery.all(`/.well-known/${type}`, serveWellKnown(type))
-  davDiscovery.all(`/.well-known/${type}/`, serveWellKnown(type))
+  davDiscovery.all(`/.well-known/${type}`, countAs('dav'), serveWellKnown(type))
+  davDiscovery.all(`/.well-known/${type}/`, countAs('dav'), serveWellKnown(type))
 }

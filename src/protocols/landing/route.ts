@@ -6,6 +6,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../app/env'
 import { protocolRouter, RETRY_AFTER, type Failure } from '../../app/failures'
+import { countAs } from '../../app/metrics'
 import { requestFacts } from '../../app/request-facts'
 import { resolveForRequest } from '../../app/resolve'
 import { parseEmailAddress } from '../../core/address'
@@ -105,7 +106,7 @@ function profileUrl(c: Context<AppEnv>, who: EmailAddress, name: string | null):
 }
 
 export const site = router
-site.get('/', async (c) => {
+site.get('/', countAs('landing'), async (c) => {
   const address = typed(c, FIELD.address)
   if (address.trim() === '') return respondWithPage(c, 200, { kind: 'form' })
   const checked = parseEmailAddress(address)

@@ -3,8 +3,8 @@ import type { DomainConfig, EmailAddress, MailServer, UserIdentity } from '../..
 import { deriveProfileIds } from '../../../src/protocols/apple/ids'
 import { renderMobileconfig } from '../../../src/protocols/apple/render'
 import { aDavServer, aDomainConfig, aServer, aUserAccount, NO_BRAND } from '../../support/build'
-import { validateMobileconfig } from '../../support/mobileconfig-validator'
-import { parsePlist, type PlistDict } from '../../support/plist'
+import { validateMobileconfig } from '../../../src/client-rules/mobileconfig'
+import { parsePlist, type PlistDict } from '../../../src/client-rules/plist'
 
 const ALICE: EmailAddress = { localPart: 'alice', domain: 'example.net', address: 'alice@example.net' }
 

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import sample from '../../../seed/sample.json'
-import { validateMobileconfig } from '../../support/mobileconfig-validator'
-import { parsePlist, type PlistDict } from '../../support/plist'
+import { validateMobileconfig } from '../../../src/client-rules/mobileconfig'
+import { parsePlist, type PlistDict } from '../../../src/client-rules/plist'
 import { issue, verifyCms, type Issued } from '../../support/test-certificates'
 import { seed, type ProtocolTarget, type Settings } from '../../support/target'
 

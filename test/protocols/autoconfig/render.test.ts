@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Authentication, DomainConfig } from '../../../src/core/model'
 import { renderAutoconfig } from '../../../src/protocols/autoconfig/render'
 import { chosenServers, CLIENT_READINGS } from '../../support/autoconfig-readers'
-import { validateAutoconfig } from '../../support/autoconfig-validator'
+import { validateAutoconfig } from '../../../src/client-rules/autoconfig'
 import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount, NO_BRAND } from '../../support/build'
 
 const parser = new XMLParser({

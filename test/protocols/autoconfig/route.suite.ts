@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser'
 import { beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../../seed/sample.json'
 import { chosenServers, CLIENT_READINGS, type Reading } from '../../support/autoconfig-readers'
-import { validateAutoconfig } from '../../support/autoconfig-validator'
+import { validateAutoconfig } from '../../../src/client-rules/autoconfig'
 import { seed, type ProtocolTarget } from '../../support/target'
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (n) => ['domain', 'incomingServer', 'outgoingServer'].includes(n) })

@@ -4,6 +4,7 @@
  */
 import { XMLParser } from 'fast-xml-parser'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { validateAutodiscoverPox } from '../../../src/client-rules/autodiscover'
 import { serverIdFor } from '../../../src/protocols/autodiscover/error-document'
 import sample from '../../../seed/sample.json'
 import mobilesyncBody from './fixtures/ios-mobilesync-request.xml?raw'
@@ -67,8 +68,9 @@ export function describeAutodiscover(target: ProtocolTarget): void {
         '/autodiscover.xml',
         '/Autodiscover.xml',
       ])('answers Thunderbird’s request on %s with the settings', async (path) => {
-        const { response, root } = await post(target, thunderbirdBody, { url: `https://${HOST}${path}` })
+        const { response, root, text } = await post(target, thunderbirdBody, { url: `https://${HOST}${path}` })
         expect(response.status).toBe(200)
+        expect(validateAutodiscoverPox(text)).toEqual([])
         // §2.3: 200, text/xml; per-user answers are not cached (§5.6).
         expect(response.headers.get('Content-Type')).toBe('text/xml; charset=utf-8')
         expect(response.headers.get('Cache-Control')).toBe('no-store')
@@ -81,8 +83,9 @@ export function describeAutodiscover(target: ProtocolTarget): void {
       })
 
       it('answers Outlook’s request with every element of §2.3', async () => {
-        const { response, root } = await post(target, withAddress(outlookBody, 'Bob@Example.NET'), { headers: { 'Content-Type': 'text/xml' } })
+        const { response, root, text } = await post(target, withAddress(outlookBody, 'Bob@Example.NET'), { headers: { 'Content-Type': 'text/xml' } })
         expect(response.status).toBe(200)
+        expect(validateAutodiscoverPox(text)).toEqual([])
         expect(root.Response['@xmlns']).toBe('http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a')
         expect(root.Response.Account).toMatchObject({ AccountType: 'email', Action: 'settings' })
         expect(protocolsOf(root)[1]).toEqual({

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import sample from '../../../seed/sample.json'
+import { validateAutodiscoverV2 } from '../../../src/client-rules/autodiscover'
 import { seed, type ProtocolTarget } from '../../support/target'
 
 const HOST = 'autodiscover.example.com'
@@ -41,7 +42,9 @@ export function describeAutodiscoverV2(target: ProtocolTarget): void {
 
     describe('GET /autodiscover/autodiscover.json', () => {
       it.each(FORMS)('points AutodiscoverV1 at the POX URL (%s form)', async (_form, url) => {
-        expect(await getJson(target, url('alice%40example.com', 'AutodiscoverV1'))).toEqual({ status: 200, body: { Protocol: 'AutodiscoverV1', Url: POX_URL } })
+        const answer = await getJson(target, url('alice%40example.com', 'AutodiscoverV1'))
+        expect(answer).toEqual({ status: 200, body: { Protocol: 'AutodiscoverV1', Url: POX_URL } })
+        expect(validateAutodiscoverV2(JSON.stringify(answer.body))).toEqual([])
       })
 
       it.each(FORMS)('points ActiveSync at the domain’s URL (%s form)', async (_form, url) => {

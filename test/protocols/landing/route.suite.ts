@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LANDING_STYLE } from '../../../src/protocols/landing/render'
 import sample from '../../../seed/sample.json'
-import { parsePlist, type PlistDict } from '../../support/plist'
+import { parsePlist, type PlistDict } from '../../../src/client-rules/plist'
 import { issue, type Issued } from '../../support/test-certificates'
 import { adminHeaders, seed, type ProtocolTarget } from '../../support/target'
 import { decodePageQr } from './qr'

@@ -25,6 +25,11 @@ export interface TestCa {
    * (`rsa:1024`, `rsa:2048`, `ec`).
    */
   issueLeaf(name: string, key: 'rsa:1024' | 'rsa:2048' | 'ec', start: string, end: string): { readonly cert: string; readonly pkcs8: string }
+  /**
+   * A TLS server certificate (ECDSA P-256) under the intermediate for `dnsNames`, valid from
+   * yesterday for `days` days: `cert` is the leaf followed by the intermediate, as a server sends it.
+   */
+  issueServer(name: string, dnsNames: readonly string[], days?: number): { readonly cert: string; readonly key: string }
   dispose(): void
 }
 
@@ -70,6 +75,14 @@ export function createTestCa(): TestCa {
     return { cert: read(`${name}.pem`), pkcs8: read(`${name}.key`) }
   }
 
+  const issueServer = (name: string, dnsNames: readonly string[], days = 90) => {
+    writeFileSync(path(`${name}.ext`), `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}\n`)
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`])
+    openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${dnsNames[0] ?? name}`])
+    openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'intermediate.pem', '-keyfile', 'intermediate.key', '-in', `${name}.csr`, '-out', `${name}.pem`, '-startdate', opensslDate(-1), '-enddate', opensslDate(days), '-extfile', `${name}.ext`, '-notext'])
+    return { cert: read(`${name}.pem`) + read('intermediate.pem'), key: read(`${name}.key`) }
+  }
+
   return {
     dir,
     rootPem: read('root.pem'),
@@ -80,6 +93,7 @@ export function createTestCa(): TestCa {
     otherRootFile: path('other-root.pem'),
     openssl,
     issueLeaf,
+    issueServer,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Checks a configuration profile against the rules of docs/clients.md §3.2–§3.4 (Apple's
  * device-management schema as digested there). Returns the problems found; empty = all rules hold.
+ * Used by the tests and by `mailconf doctor`, on the plist (a signed profile's content).
  */
 import { parsePlist, type Plist, type PlistDict } from './plist'
 

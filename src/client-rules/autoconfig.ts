@@ -1,7 +1,8 @@
 /**
  * A structural check of an Autoconfig document against the client rules of docs/clients.md §1.5
  * (Thunderbird desktop) and §1.6 (Thunderbird for Android / K-9), plus the value hygiene of §5.9.
- * Returns the problems found; an empty list means every rule holds.
+ * Returns the problems found; an empty list means every rule holds. The tests run it on every
+ * document they produce; `mailconf doctor` on what a live server answers.
  */
 import { XMLParser } from 'fast-xml-parser'
 

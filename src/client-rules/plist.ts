@@ -1,7 +1,8 @@
 /**
- * A strict reader of XML property lists for tests (workerd has no DOMParser, which the plist
- * package's browser build needs). Keeps key order, refuses duplicate keys and unknown elements,
- * and keeps string values exactly as written (no trimming), so tests see what a client would.
+ * A strict reader of XML property lists, for the profile rules (mobileconfig.ts), the doctor and the
+ * tests (workerd has no DOMParser, which the plist package's browser build needs). Keeps key order,
+ * refuses duplicate keys and unknown elements, and keeps string values exactly as written (no
+ * trimming), so the reader sees what a client would.
  */
 import { XMLParser } from 'fast-xml-parser'
 

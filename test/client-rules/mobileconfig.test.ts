@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateMobileconfig } from './mobileconfig-validator'
+import { validateMobileconfig } from '../../src/client-rules/mobileconfig'
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n'
 const header = (type: string, id: string, uuid: string) =>

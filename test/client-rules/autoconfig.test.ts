@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateAutoconfig } from './autoconfig-validator'
+import { validateAutoconfig } from '../../src/client-rules/autoconfig'
 
 const server = (element: string, type: string, fields: string) =>
   `<${element} type="${type}">${fields}</${element}>`
