@@ -175,6 +175,20 @@ export function checkDocument(probe: Probe, kind: AnswerKind, answers: DocumentA
   return check(id, 'pass', expected, `${statusLine(live)}, the same ${liveBody.note}`)
 }
 
+/** A `dav-redirect` probe: the domain's well-known DAV URI redirects to the context path (RFC 6764 §5; §4.6). */
+export function checkDavRedirect(probe: Probe, location: string, live: Fetched): Check {
+  const { id } = probe
+  const said = (answer: HttpAnswer) => (isRedirect(answer.status) ? `${answer.status} to ${answer.location ?? 'nowhere'}` : `${statusLine(answer)}: ${shown(decoder.decode(answer.body).trim(), 120)}`)
+  const expected = `${shownUrl(probe)} → a redirect to ${location}`
+  if (live.kind === 'failed') return unreachable(probe, expected, live.message, live.tls)
+  const { answer } = live
+  if (isRedirect(answer.status) && answer.location === location) return check(id, 'pass', expected, said(answer))
+  if (!isRedirect(answer.status)) {
+    return check(id, probe.required ? 'error' : 'warn', expected, said(answer), optional(probe, `route ${probe.request.path} on ${probe.host} to the service (README: CalDAV/CardDAV discovery)`))
+  }
+  return check(id, 'drift', expected, said(answer), `${probe.host} redirects elsewhere than the service's data says: another server or an old rule answers ${probe.request.path}; route it to the service or correct the redirect`)
+}
+
 /** A `redirect-to-https` probe: Outlook's GET over http wants a 302 to an https URL (§2.7). */
 export function checkRedirect(probe: Probe, live: Fetched): Check {
   const expected = `${shownUrl(probe)} → 302 to https://…/autodiscover/autodiscover.xml`

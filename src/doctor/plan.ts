@@ -32,8 +32,13 @@ export interface Probe {
   /**
    * `document`: the answer must equal what the service answers to the same request, and pass the
    * client rules of its kind. `redirect-to-https`: Outlook's GET over http, which wants a 302 to https.
+   * `dav-redirect`: RFC 6764's well-known URI, which must redirect to `location`, the context path
+   * the service's own SRV and TXT records name (so the same data as the service's redirect).
    */
-  readonly expect: { readonly kind: 'document'; readonly answer: AnswerKind } | { readonly kind: 'redirect-to-https' }
+  readonly expect:
+    | { readonly kind: 'document'; readonly answer: AnswerKind }
+    | { readonly kind: 'redirect-to-https' }
+    | { readonly kind: 'dav-redirect'; readonly location: string }
   /** Clients depend on it; otherwise a failure is a warning (they find the settings elsewhere). */
   readonly required: boolean
   /** Who asks here, for the messages. */
@@ -83,6 +88,22 @@ function serviceHostOf(domain: string, records: readonly DnsRecord[]): string | 
   return cname && cname.type === 'CNAME' ? bare(cname.target) : null
 }
 
+/**
+ * Where the service redirects `/.well-known/<dav>` (protocols/dav/redirect.ts), rebuilt from the
+ * records it says to publish for the same server: the SRV target and port, the TXT `path=`, https
+ * for the `s` label (RFC 6764 §3, §4). Null when the records list no such service.
+ */
+function davContextUrl(domain: string, dav: 'caldav' | 'carddav', records: readonly DnsRecord[]): string | null {
+  for (const [label, scheme, defaultPort] of [[`_${dav}s._tcp.${domain}`, 'https', 443], [`_${dav}._tcp.${domain}`, 'http', 80]] as const) {
+    const srv = records.find((r) => r.type === 'SRV' && bare(r.name) === label)
+    const txt = records.find((r) => r.type === 'TXT' && bare(r.name) === label)
+    if (!srv || srv.type !== 'SRV' || bare(srv.target) === '') continue
+    const path = txt && txt.type === 'TXT' && txt.text.startsWith('path=') ? txt.text.slice('path='.length) : '/'
+    return `${scheme}://${bare(srv.target)}${srv.port === defaultPort ? '' : `:${srv.port}`}${path}`
+  }
+  return null
+}
+
 export function doctorPlan(domainName: string, records: readonly DnsRecord[], address: string): DoctorPlan {
   const domain = bare(domainName)
   const serviceHost = serviceHostOf(domain, records)
@@ -115,6 +136,22 @@ export function doctorPlan(domainName: string, records: readonly DnsRecord[], ad
   if (serviceHost !== null && serviceHost !== autodiscoverHost) {
     // §4.3: the SRV record sends Outlook and Thunderbird to the service host itself.
     probes.splice(4, 0, { id: 'https:autodiscover-srv', scheme: 'https', host: serviceHost, request: postPox(address), expect: { kind: 'document', answer: 'autodiscover-pox' }, required: true, role: 'Autodiscover through the _autodiscover._tcp SRV record' })
+  }
+  // §4.6: DAV clients without an SRV/TXT answer ask the domain's well-known URIs, which the service
+  // redirects to the context path. Probed where the records list the domain's DAV service.
+  for (const dav of ['caldav', 'carddav'] as const) {
+    const location = davContextUrl(domain, dav, records)
+    if (location === null) continue
+    const path = `/.well-known/${dav}`
+    probes.push({
+      id: `https:well-known-${dav}`,
+      scheme: 'https',
+      host: domain,
+      request: { method: 'GET', path, shownPath: path, headers: { 'User-Agent': USER_AGENT } },
+      expect: { kind: 'dav-redirect', location },
+      required: false,
+      role: `${dav === 'caldav' ? 'CalDAV' : 'CardDAV'} discovery (RFC 6764): Thunderbird, Apple, DAVx⁵`,
+    })
   }
   // PACC (docs/clients.md §4.7): once the service serves it, add `https:pacc` here
   // (https://ua-auto-config.<d>/.well-known/user-agent-configuration.json) with an answer kind that

@@ -104,6 +104,8 @@ describe('mailconf doctor', () => {
     // One line per check: status, id, expected, found[, fix]; nothing missing, drifted or in error.
     for (const line of lines) expect(line).toMatch(/^(pass|warn)\t[^\t]+\texpected [^\t]+\tfound [^\t]+(\tfix [^\t]+)?$/)
     expect(lines.filter((line) => line.startsWith('warn'))).toEqual([])
+    // RFC 6764: the bare domain's well-known URI redirects to the context path its SRV/TXT name.
+    expect(lines.find((line) => line.includes('\thttps:well-known-caldav\t'))).toMatch(/^pass\t.*found 301 to https:\/\/dav\./)
     expect(fixed.stderr).toMatch(new RegExp(`^${DOMAIN}: ${report.checks.length} pass, 0 missing, 0 drift, 0 warn, 0 error\\n$`))
   }, 60_000)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EmailAddress } from '../../src/core/model'
-import { checkDocument, checkRedirect, firstDifference, type Fetched } from '../../src/doctor/http-checks'
+import { checkDocument, checkRedirect, checkDavRedirect, firstDifference, type Fetched } from '../../src/doctor/http-checks'
 import { doctorPlan, type Probe } from '../../src/doctor/plan'
 import type { CheckStatus } from '../../src/doctor/report'
 import { deriveProfileIds } from '../../src/protocols/apple/ids'
@@ -108,6 +108,22 @@ describe('checkRedirect', () => {
     ['no connection', { kind: 'failed', message: 'ECONNREFUSED', tls: false }, 'warn'],
   ] as const)('%s → %s', (_case, live, status: CheckStatus) => {
     expect(checkRedirect(outlook, live).status).toBe(status)
+  })
+})
+
+describe('checkDavRedirect (RFC 6764 well-known URIs)', () => {
+  const caldav = { ...probe('https:well-known'), id: 'https:well-known-caldav', request: { method: 'GET', path: '/.well-known/caldav', shownPath: '/.well-known/caldav', headers: {} } } satisfies Probe
+  const location = 'https://dav.example.net/SOGo/dav/'
+  it.each([
+    ['the same redirect', answered(301, '', '', 'https://dav.example.net/SOGo/dav/'), 'pass'],
+    ['a redirect elsewhere (an old rule)', answered(301, 'text/html', '', 'https://old-dav.example.net/'), 'drift'],
+    ['the web site\'s 404', answered(404, 'text/html', 'not found'), 'warn'],
+    ['a 302 there', answered(302, '', '', 'https://dav.example.net/SOGo/dav/'), 'pass'],
+    ['no connection', { kind: 'failed', message: 'ECONNREFUSED', tls: false }, 'warn'],
+  ] as const)('%s → %s', (_case, live, status: CheckStatus) => {
+    const result = checkDavRedirect(caldav, location, live)
+    expect(result.status).toBe(status)
+    expect(result.expected).toBe('GET https://example.net/.well-known/caldav → a redirect to https://dav.example.net/SOGo/dav/')
   })
 })
 

@@ -27,6 +27,22 @@ describe('doctorPlan', () => {
     ])
   })
 
+  // §4.6: the well-known DAV URIs are probed where the records list the domain's DAV service.
+  it('asks /.well-known/caldav and /carddav on the domain when its DAV SRV records are listed', () => {
+    const withDav = doctorPlan('example.com', [
+      ...records('mailconf.provider.example'),
+      { type: 'SRV', name: '_caldavs._tcp.example.com.', ttl: 3600, priority: 0, weight: 1, port: 443, target: 'dav.example.com.' },
+      { type: 'TXT', name: '_caldavs._tcp.example.com.', ttl: 3600, text: 'path=/SOGo/dav/' },
+      { type: 'SRV', name: '_carddav._tcp.example.com.', ttl: 3600, priority: 0, weight: 1, port: 8008, target: 'card.example.com.' },
+    ], 'alice@example.com')
+    const redirects = withDav.probes.flatMap((p) => (p.expect.kind === 'dav-redirect' ? [`${p.id} ${p.scheme}://${p.host}${p.request.path} → ${p.expect.location} ${p.required ? 'required' : 'optional'}`] : []))
+    expect(redirects).toEqual([
+      'https:well-known-caldav https://example.com/.well-known/caldav → https://dav.example.com/SOGo/dav/ optional',
+      'https:well-known-carddav https://example.com/.well-known/carddav → http://card.example.com:8008/ optional',
+    ])
+    expect(plan.probes.some((p) => p.expect.kind === 'dav-redirect')).toBe(false)
+  })
+
   it('checks one certificate per https host, required where a required request goes', () => {
     expect(plan.tls.map((t) => `${t.host} ${t.required}`)).toEqual(['autoconfig.example.com true', 'example.com false', 'autodiscover.example.com true', 'mailconf.provider.example true'])
   })

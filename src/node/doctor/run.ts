@@ -5,7 +5,7 @@
  * `GET /admin/doctor/<domain>` (the service answering in-process).
  */
 import { bare, checkAlias, checkMx, checkSrv, checkTxt, type DnsQuestion, type Lookup } from '../../doctor/dns-checks'
-import { checkDocument, checkRedirect, type Fetched } from '../../doctor/http-checks'
+import { checkDocument, checkRedirect, checkDavRedirect, type Fetched } from '../../doctor/http-checks'
 import type { DoctorPlan, Probe } from '../../doctor/plan'
 import type { Check, DoctorReport } from '../../doctor/report'
 import { checkCertificate } from '../../doctor/tls-checks'
@@ -88,6 +88,7 @@ export async function runDoctor(plan: DoctorPlan, expected: (probe: Probe) => Pr
     const address = await connectAddress(probe.host)
     const live: Fetched = address.ok ? await fetchLive(probe, { address: address.address, port, ca: network.ca, timeoutMs: network.timeoutMs }) : { kind: 'failed', message: address.message, tls: false }
     if (probe.expect.kind === 'redirect-to-https') return checkRedirect(probe, live)
+    if (probe.expect.kind === 'dav-redirect') return checkDavRedirect(probe, probe.expect.location, live)
     const service = await serviceAnswer(probe)
     return checkDocument(probe, probe.expect.answer, { live, expected: service.fetched, liveHost: hostHeader(probe, port), expectedHost: service.host })
   })
