@@ -1,7 +1,6 @@
 /** The Hono app: a logger, request facts and the database per request, the request log line, the routers, error mapping. */
 import { Hono, type Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { adminApi } from '../admin/api'
 import { ServiceUnavailableError } from '../core/outage'
 import { describeDriverError, type Db } from '../db/client'
 import { pingDatabase } from '../db/domain-query'
@@ -18,6 +17,7 @@ import { clientFamily } from './client-family'
 import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
+import { mountAdminLazily } from './lazy-admin'
 import { loggablePath, loggerFor } from './log'
 import { analyticsEngineRecorder, outcomeOf, serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
 import { parseProxyCount, resolveRequestFacts } from './request-facts'
@@ -101,6 +101,8 @@ function setup(options: AppOptions) {
   })
 }
 
+const notFound = (c: Context<AppEnv>) => c.text('not found', 404)
+
 export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use(requestLog(options), setup(options))
@@ -120,9 +122,9 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', mobileconfig)
   app.route('/', davDiscovery)
   app.route('/', site)
-  app.route('/', adminApi)
+  mountAdminLazily(app, notFound)
 
-  app.notFound((c) => c.text('not found', 404))
+  app.notFound(notFound)
   app.onError((error, c) => {
     // Every protocol router answers outages in its own format (app/failures.ts); what reaches
     // here came from outside them.

@@ -7,7 +7,8 @@ import type { Context } from 'hono'
 import type { EmailAddress } from '../core/model'
 import { resolveAccount, type ResolveRequest } from '../core/resolve'
 import { DomainCaches, type DomainCache } from '../db/domain-cache'
-import { createFindUser } from '../directory/client'
+import type { FindUser } from '../core/resolve'
+import type { FindUserOptions } from '../directory/client'
 import { allowsPrivateDirectories, parseGateLimits, parseLdapTimeout, readStringBinding } from '../directory/settings'
 import type { AppEnv } from './env'
 
@@ -20,6 +21,15 @@ export function domainCacheOf(c: Context<AppEnv>): DomainCache {
   return caches.forDatabase(c.var.db, c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
+/**
+ * The directory client, imported on the first lookup: ldapts (and the node:net/node:tls it needs)
+ * then stays out of start-up evaluation, which most isolates, serving domains without a directory,
+ * never need (bench/README.md "Start-up").
+ */
+function lazyFindUser(options: FindUserOptions): FindUser {
+  return async (ldap, who) => (await import('../directory/client')).createFindUser(options)(ldap, who)
+}
+
 export function resolveForRequest<W extends EmailAddress | null>(c: Context<AppEnv>, request: ResolveRequest<W>) {
   c.set('domain', request.domain)
   return resolveAccount(
@@ -27,7 +37,7 @@ export function resolveForRequest<W extends EmailAddress | null>(c: Context<AppE
       db: c.var.db,
       cache: domainCacheOf(c),
       directory: () =>
-        createFindUser({
+        lazyFindUser({
           timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
           readSecret: (name) => readStringBinding(c.env, name),
           logger: c.var.log,
