@@ -73,6 +73,15 @@ export function cacheTtlMs(setting: string | undefined): number {
 }
 
 /**
+ * `Cache-Control` for an answer that holds nothing per user (docs/clients.md §5.6): shared caches may
+ * keep it for one domain cache TTL, so an admin change reaches a client within two TTLs (one here,
+ * one in a shared cache).
+ */
+export function sharedCacheControl(ttlSetting: string | undefined): string {
+  return `public, max-age=${Math.floor(cacheTtlMs(ttlSetting) / 1000)}`
+}
+
+/**
  * The caches of one app: one per database handle. Handles live as long as the isolate (or the Node
  * process; db/from-bindings.ts), so each cache does too, and two databases never share entries.
  * A changed `CONFIG_CACHE_TTL_SECONDS` (another set of bindings) starts a fresh cache.

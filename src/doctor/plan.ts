@@ -93,7 +93,7 @@ function serviceHostOf(domain: string, records: readonly DnsRecord[]): string | 
  * records it says to publish for the same server: the SRV target and port, the TXT `path=`, https
  * for the `s` label (RFC 6764 §3, §4). Null when the records list no such service.
  */
-function davContextUrl(domain: string, dav: 'caldav' | 'carddav', records: readonly DnsRecord[]): string | null {
+function contextUrlFromRecords(domain: string, dav: 'caldav' | 'carddav', records: readonly DnsRecord[]): string | null {
   for (const [label, scheme, defaultPort] of [[`_${dav}s._tcp.${domain}`, 'https', 443], [`_${dav}._tcp.${domain}`, 'http', 80]] as const) {
     const srv = records.find((r) => r.type === 'SRV' && bare(r.name) === label)
     const txt = records.find((r) => r.type === 'TXT' && bare(r.name) === label)
@@ -140,7 +140,7 @@ export function doctorPlan(domainName: string, records: readonly DnsRecord[], ad
   // §4.6: DAV clients without an SRV/TXT answer ask the domain's well-known URIs, which the service
   // redirects to the context path. Probed where the records list the domain's DAV service.
   for (const dav of ['caldav', 'carddav'] as const) {
-    const location = davContextUrl(domain, dav, records)
+    const location = contextUrlFromRecords(domain, dav, records)
     if (location === null) continue
     const path = `/.well-known/${dav}`
     probes.push({

@@ -11,7 +11,7 @@ import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { ADDRESS_ERROR_MESSAGES, domainFromHost, parseEmailAddress, readRawQueryParam } from '../../core/address'
 import type { EmailAddress } from '../../core/model'
-import { cacheTtlMs } from '../../db/domain-cache'
+import { sharedCacheControl } from '../../db/domain-cache'
 import { renderAutoconfig } from './render'
 
 const EMAIL_PARAM = 'emailaddress'
@@ -19,13 +19,9 @@ const EMAIL_PARAM = 'emailaddress'
 // (docs/clients.md §1.3).
 const XML_HEADERS = { 'Content-Type': 'text/xml; charset=utf-8' }
 
-/**
- * docs/clients.md §5.6: a document holding only placeholders may be cached publicly; one that
- * depends on the user (a directory was asked) is `no-store`. The max-age is the domain cache TTL, so
- * an admin change reaches a client within two TTLs (one here, one in a shared cache).
- */
+/** docs/clients.md §5.6: a document that depends on the user (a directory was asked) is `no-store`. */
 function cacheControl(perUser: boolean, ttlSetting: string | undefined): string {
-  return perUser ? 'no-store' : `public, max-age=${Math.floor(cacheTtlMs(ttlSetting) / 1000)}`
+  return perUser ? 'no-store' : sharedCacheControl(ttlSetting)
 }
 
 type Target = { readonly domain: string; readonly who: EmailAddress | null } | { readonly problem: string }

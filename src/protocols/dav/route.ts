@@ -11,7 +11,7 @@ import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { domainFromHost } from '../../core/address'
 import type { DavType } from '../../core/model'
-import { cacheTtlMs } from '../../db/domain-cache'
+import { sharedCacheControl } from '../../db/domain-cache'
 import { davContextUrl } from './redirect'
 
 const SERVICE_NAME: Record<DavType, string> = { caldav: 'CalDAV', carddav: 'CardDAV' }
@@ -25,9 +25,8 @@ function serveWellKnown(type: DavType) {
     const account = await resolveForRequest(c, { domain, who: null })
     if (!account) return fail(c, { kind: 'unknown-domain', domain })
     const location = davContextUrl(account, type)
-    // The max-age is the domain cache TTL, as for Autoconfig: a changed server URL reaches clients
-    // within two TTLs, and a 301 without it could be kept by a client for good.
-    const cacheControl = `public, max-age=${Math.floor(cacheTtlMs(c.env.CONFIG_CACHE_TTL_SECONDS) / 1000)}`
+    // Cached as Autoconfig's documents are: a 301 without a max-age could be kept by a client for good.
+    const cacheControl = sharedCacheControl(c.env.CONFIG_CACHE_TTL_SECONDS)
     if (location === null) return c.text(`no ${SERVICE_NAME[type]} server for ${domain}`, 404, { 'Cache-Control': cacheControl })
     // RFC 6764 §5 names 301, 303 and 307; its own example uses 301. DAV clients send PROPFIND as
     // well as GET here, so every method is answered the same way.
