@@ -1,7 +1,7 @@
 /** Reads for config requests: one domain's whole configuration in one SQL statement. */
 import { asc, eq, sql } from 'drizzle-orm'
 import { domain as domainTable } from '../../schema/schema'
-import type { DavServer, DomainConfig, LdapServer, MailServer, ServerType } from '../core/model'
+import type { DavServer, DomainConfig, LdapServer, MailServer, ServerType, SieveServer, UrlServer } from '../core/model'
 import { usingDatabase, type Db } from './client'
 
 const TYPE_ORDER: Record<ServerType, number> = { imap: 0, pop: 1, smtp: 2 }
@@ -23,12 +23,14 @@ function domainQuery(db: Db) {
     columns: { name: true },
     with: {
       provider: {
-        columns: { name: true, short_name: true, logo_url: true, support_url: true, support_email: true },
+        columns: { id: false },
         with: { domains: { columns: { name: true }, orderBy: (d) => [asc(d.id)] } },
       },
       ldapserver: true,
       serverLinks: { columns: {}, with: { server: true } },
       davserverLinks: { columns: {}, with: { davserver: true } },
+      urlserverLinks: { columns: {}, with: { urlserver: true } },
+      sieveserverLinks: { columns: {}, with: { sieveserver: true } },
       activesync: { columns: { url: true } },
     },
   })
@@ -75,6 +77,17 @@ function toDomainConfig(row: DomainRow): DomainConfig {
         username: d.user_name,
       }),
     )
+  const urlServers = row.urlserverLinks
+    .map(({ urlserver }) => urlserver)
+    .sort((a, b) => a.id - b.id)
+    .map((u): UrlServer => ({ type: u.type, url: u.url, username: u.user_name }))
+  const sieveServers = row.sieveserverLinks
+    .map(({ sieveserver }) => sieveserver)
+    .sort((a, b) => a.id - b.id)
+    .map(
+      (s): SieveServer => ({ hostname: s.name, port: s.port, socketType: s.socket_type, username: s.user_name, authentication: s.authentication }),
+    )
+  const p = row.provider
   const l = row.ldapserver
   const ldap: LdapServer | null = l
     ? {
@@ -93,13 +106,30 @@ function toDomainConfig(row: DomainRow): DomainConfig {
   return {
     domain: row.name,
     provider: {
-      name: row.provider.name,
-      shortName: row.provider.short_name,
-      domains: row.provider.domains.map((d) => d.name),
-      brand: { logoUrl: row.provider.logo_url, supportUrl: row.provider.support_url, supportEmail: row.provider.support_email },
+      name: p.name,
+      shortName: p.short_name,
+      domains: p.domains.map((d) => d.name),
+      brand: { logoUrl: p.logo_url, supportUrl: p.support_url, supportEmail: p.support_email },
+      oauth2: p.oauth2_issuer
+        ? {
+            issuer: p.oauth2_issuer,
+            scope: p.oauth2_scope,
+            authUrl: p.oauth2_auth_url,
+            tokenUrl: p.oauth2_token_url,
+            clientId: p.oauth2_client_id,
+            password: p.oauth2_password ?? true,
+          }
+        : null,
+      documentation: p.documentation_url
+        ? { url: p.documentation_url, description: p.documentation_descr }
+        : p.support_url
+          ? { url: p.support_url, description: null }
+          : null,
     },
     servers,
     davServers,
+    urlServers,
+    sieveServers,
     ldap,
     activeSyncUrl: row.activesync?.url ?? null,
   }

@@ -42,9 +42,9 @@ function labelOf(name: string, domain: string): string {
 }
 
 /**
- * Groups the records to publish into questions, in the listing's order. PACC (docs/clients.md §4.7)
- * needs nothing here: once dns/records.ts lists its `ua-auto-config` CNAME and `_ua-auto-config`
- * TXT digest, they are checked like the others (a TXT compares its exact text).
+ * Groups the records to publish into questions, in the listing's order. PACC's `ua-auto-config`
+ * CNAME and `_ua-auto-config` TXT digest (docs/clients.md §4.7) are checked like the others (a TXT
+ * compares its exact text, so a digest of older data is drift).
  */
 export function dnsQuestions(domain: string, records: readonly DnsRecord[]): DnsQuestion[] {
   const questions: DnsQuestion[] = []
