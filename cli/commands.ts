@@ -274,8 +274,9 @@ const dns: Command = {
   name: 'dns',
   summary: 'dns DOMAIN [--json] [--service-host HOST]\n                                 the DNS records to publish for DOMAIN',
   details: `Prints the records to publish for DOMAIN in zone-file syntax (JSON with --json): SRV records
-for its mail and DAV servers, and the autoconfig/autodiscover names pointing at this service.
-Their target is the service's SERVICE_HOSTNAME; --service-host HOST names it for this listing
+for its mail and DAV servers, the autoconfig/autodiscover/ua-auto-config names pointing at this
+service, and the PACC TXT digest of the document served now (or a ';' line saying why PACC cannot
+describe the domain). Their target is the service's SERVICE_HOSTNAME; --service-host HOST names it for this listing
 instead (sent as ?service_host=HOST). Without either, the service refuses rather than guess a
 target from the address the request reached it under.`,
   action: {

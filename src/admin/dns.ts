@@ -92,7 +92,8 @@ declare(
     const pacc = paccProblems.length === 0 ? { published: true } : { published: false, problems: paccProblems }
     if (format === 'json') return c.json({ domain, records, pacc })
     // A zone-file comment, so the refusal is read where the records are.
-    const note = paccProblems.length === 0 ? '' : `; PACC (ua-auto-config) not published: ${domain} cannot be described in PACC: ${paccProblems.join('; ')}\n`
+    // One line whatever the stored values hold (a row written by hand could carry a line break).
+    const note = paccProblems.length === 0 ? '' : `; PACC (ua-auto-config) not published: ${domain} cannot be described in PACC: ${paccProblems.join('; ').replace(/[\r\n]+/g, ' ')}\n`
     return c.text(note + renderZoneFile(records))
   },
 )

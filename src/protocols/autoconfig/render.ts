@@ -115,8 +115,24 @@ function sieveElement(sieve: AccountSieveServer): XmlFragment {
 function oauth2Element(account: ResolvedAccount): XmlFragment | '' {
   const settings = account.provider.oauth2
   if (!settings) return ''
-  const optional = (element: string, value: string | null) => (value === null ? '' : xml`
-    <${element}>${value}</${element}>`)
+  // One template per element: an element name is markup, not a value to escape.
+  const optional = (element: 'scope' | 'authURL' | 'tokenURL' | 'clientID', value: string | null) => {
+    if (value === null) return ''
+    switch (element) {
+      case 'scope':
+        return xml`
+    <scope>${value}</scope>`
+      case 'authURL':
+        return xml`
+    <authURL>${value}</authURL>`
+      case 'tokenURL':
+        return xml`
+    <tokenURL>${value}</tokenURL>`
+      case 'clientID':
+        return xml`
+    <clientID>${value}</clientID>`
+    }
+  }
   return xml`
   <oAuth2>
     <issuer>${settings.issuer}</issuer>${optional('scope', settings.scope)}${optional('authURL', settings.authUrl)}${optional('tokenURL', settings.tokenUrl)}${optional('clientID', settings.clientId)}

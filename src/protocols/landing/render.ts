@@ -6,7 +6,7 @@
  */
 import { renderSVG } from 'uqr'
 import type { AddressError } from '../../core/address'
-import type { AccountServer, UserAccount } from '../../core/account'
+import { passwordServices, type AccountServer, type UserAccount } from '../../core/account'
 import type { Authentication, DavType, Provider, ServerType, SocketType } from '../../core/model'
 import type { Dependency } from '../../core/outage'
 import type { MissingServer, PrimaryServers } from '../../core/server-choice'
@@ -288,15 +288,17 @@ ${profileQrFigure(profile.url)}
 
 function settings(input: LandingInput, outcome: Extract<LandingOutcome, { kind: 'settings' }>): HtmlFragment {
   const { account, servers } = outcome
+  // What the profile installs (§5.11): no DAV servers of a provider whose HTTP services are OAuth2-only.
+  const { davServers } = passwordServices(account)
   return html`${appleSection(input, outcome)}
 <section aria-labelledby="manual">
 <h2 id="manual">Settings for other mail apps</h2>
 ${serverTable('Incoming mail', servers.incoming)}
 ${serverTable('Outgoing mail', servers.outgoing)}
-${account.davServers.length > 0
+${davServers.length > 0
     ? html`<table>
 <caption>Calendars and contacts</caption>
-<tbody>${account.davServers.map(
+<tbody>${davServers.map(
         (d) => html`
 <tr><th scope="row">${DAV_LABEL[d.type]}</th><td><code>${d.url}</code><br>Username: <code>${d.username}</code></td></tr>`,
       )}

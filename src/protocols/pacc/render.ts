@@ -38,13 +38,17 @@ export interface PaccDocument {
 
 const describeServer = (s: AccountServer) => `${s.hostname} port ${s.port} ${s.socketType}`
 
-/** The preferred server of a type that PACC can express, or why none can. */
-function mailEntry(servers: readonly AccountServer[], type: ServerType): Result<HostEntry | null, string> {
+/**
+ * The preferred server of a type that PACC can express, or why none can. One that takes a password
+ * comes before an OAuth2-only one, so `authentication.password` can be true for what is named.
+ */
+function mailEntry(servers: readonly AccountServer[], type: ServerType): Result<AccountServer | null, string> {
   const ofType = servers.filter((s) => s.type === type)
   if (ofType.length === 0) return ok(null)
   const implied = IMPLIED[type]
-  const expressible = ofType.find((s) => s.socketType === 'SSL' && s.port === implied.port)
-  if (expressible) return ok({ host: expressible.hostname })
+  const expressible = ofType.filter((s) => s.socketType === 'SSL' && s.port === implied.port)
+  const chosen = expressible.find((s) => !s.oauth2Only) ?? expressible[0]
+  if (chosen) return ok(chosen)
   return fail(
     `its ${implied.name} server${ofType.length > 1 ? 's' : ''} (${ofType.map(describeServer).join('; ')}) cannot be written in PACC, which implies port ${implied.port} with implicit TLS (SSL)`,
   )
@@ -54,59 +58,70 @@ function mailEntry(servers: readonly AccountServer[], type: ServerType): Result<
  * An https URL without a port and without placeholders, or why not. For DAV, the context path
  * (what every user shares, RFC 6764) is what PACC names (§4.7).
  */
-function urlEntry(what: string, url: string): Result<UrlEntry, string> {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return fail(`its ${what} URL ${url} is not a URL`)
-  }
-  if (parsed.protocol !== 'https:') return fail(`its ${what} URL ${url} is not https, and PACC URLs are`)
-  if (parsed.port !== '') return fail(`its ${what} URL ${url} names port ${parsed.port}, and PACC URLs carry no port`)
-  if (/%[A-Z]+%/.test(url)) return fail(`its ${what} URL ${url} holds a placeholder, which PACC has no way to fill in`)
-  return ok({ url: parsed.href })
+function urlProblem(what: string, url: string): string | null {
+  if (!URL.canParse(url)) return `its ${what} URL ${url} is not a URL`
+  const parsed = new URL(url)
+  if (parsed.protocol !== 'https:') return `its ${what} URL ${url} is not https, and PACC URLs are`
+  if (parsed.port !== '') return `its ${what} URL ${url} names port ${parsed.port}, and PACC URLs carry no port`
+  if (/%[A-Z]+%/.test(url)) return `its ${what} URL ${url} holds a placeholder, which PACC has no way to fill in`
+  return null
 }
 
-function davEntry(davs: readonly AccountDavServer[], type: AccountDavServer['type']): Result<UrlEntry | null, string> {
-  const dav = davs.find((d) => d.type === type)
-  if (!dav) return ok(null)
-  const name = type === 'caldav' ? 'CalDAV' : 'CardDAV'
-  let origin: string
-  try {
-    origin = new URL(dav.urlTemplate).origin
-  } catch {
-    return fail(`its ${name} URL ${dav.urlTemplate} is not a URL`)
+/** Like mail servers: the first URL of the type that PACC can express, or every reason none can. */
+function firstExpressible(what: string, urls: readonly string[]): Result<UrlEntry | null, string> {
+  if (urls.length === 0) return ok(null)
+  const problems: string[] = []
+  for (const url of urls) {
+    const problem = urlProblem(what, url)
+    if (problem === null) return ok({ url: new URL(url).href })
+    problems.push(problem)
   }
-  return urlEntry(name, `${origin}${dav.contextPath}`)
+  return fail(problems.join('; '))
+}
+
+const DAV_NAME = { caldav: 'CalDAV', carddav: 'CardDAV' } as const
+
+function davEntry(davs: readonly AccountDavServer[], type: AccountDavServer['type']): Result<UrlEntry | null, string> {
+  // The context path: the URL up to the first placeholder (core/placeholders.ts), on its origin.
+  const contexts = davs.filter((d) => d.type === type).map((d) => (URL.canParse(d.urlTemplate) ? `${new URL(d.urlTemplate).origin}${d.contextPath}` : d.urlTemplate))
+  return firstExpressible(DAV_NAME[type], contexts)
 }
 
 function urlServerEntry(urls: readonly AccountUrlServer[], type: AccountUrlServer['type']): Result<UrlEntry | null, string> {
-  const server = urls.find((u) => u.type === type)
-  return server ? urlEntry(type === 'jmap' ? 'JMAP' : 'WebDAV', server.urlTemplate) : ok(null)
+  return firstExpressible(type === 'jmap' ? 'JMAP' : 'WebDAV', urls.filter((u) => u.type === type).map((u) => u.urlTemplate))
 }
 
 /** The PACC document of a domain (resolved without a user), or the reasons PACC cannot express it. */
 export function buildPacc(account: ResolvedAccount): Result<PaccDocument, readonly string[]> {
-  const entries = {
-    imap: mailEntry(account.servers, 'imap'),
-    pop3: mailEntry(account.servers, 'pop'),
-    submit: mailEntry(account.servers, 'smtp'),
+  const mail = { imap: mailEntry(account.servers, 'imap'), pop3: mailEntry(account.servers, 'pop'), submit: mailEntry(account.servers, 'smtp') }
+  const urls = {
     jmap: urlServerEntry(account.urlServers, 'jmap'),
     caldav: davEntry(account.davServers, 'caldav'),
     carddav: davEntry(account.davServers, 'carddav'),
     webdav: urlServerEntry(account.urlServers, 'webdav'),
   }
-  const problems = Object.values(entries).flatMap((entry) => (entry.ok ? [] : [entry.error]))
+  const problems = [...Object.values(mail), ...Object.values(urls)].flatMap((entry) => (entry.ok ? [] : [entry.error]))
   const protocols: Record<string, HostEntry | UrlEntry> = {}
-  for (const [key, entry] of Object.entries(entries)) if (entry.ok && entry.value) protocols[key] = entry.value
+  const named: AccountServer[] = []
+  for (const [key, entry] of Object.entries(mail)) {
+    if (entry.ok && entry.value) {
+      protocols[key] = { host: entry.value.hostname }
+      named.push(entry.value)
+    }
+  }
+  for (const [key, entry] of Object.entries(urls)) if (entry.ok && entry.value) protocols[key] = entry.value
   if (problems.length === 0 && !protocols.imap && !protocols.pop3 && !protocols.jmap) problems.push('it has no incoming mail server (IMAP, POP3 or JMAP)')
 
   const { oauth2 } = account.provider
-  // A password works wherever a server is not OAuth2-only (core/account.ts), URL services included.
-  const password =
-    account.servers.some((s) => !s.oauth2Only && s.authentication !== 'none') ||
-    (account.urlServers.length + account.davServers.length > 0 && oauth2?.password !== false)
-  if (!password && !oauth2) problems.push('none of its servers takes a password, and it publishes no OAuth2 issuer')
+  // `password` speaks for the servers named here: a mail server that is not OAuth2-only
+  // (core/account.ts), or a URL service while the provider's OAuth2 servers also take passwords.
+  const urlServices = Object.values(urls).some((entry) => entry.ok && entry.value !== null)
+  const password = named.some((s) => !s.oauth2Only && s.authentication !== 'none') || (urlServices && oauth2?.password !== false)
+  if (problems.length === 0 && !password && !oauth2) problems.push('none of its servers takes a password, and it publishes no OAuth2 issuer')
+  // The public-client profile discovers the authorization server from the issuer (RFC 8414), which is an https URL.
+  if (oauth2 && !/^https:\/\/[^/?#\s]+/.test(oauth2.issuer)) {
+    problems.push(`its OAuth2 issuer ${oauth2.issuer} is not an https URL, which PACC's oauth-public needs (RFC 8414)`)
+  }
   if (problems.length > 0) return fail(problems)
 
   const documentation = account.provider.documentation?.url

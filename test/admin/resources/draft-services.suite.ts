@@ -34,7 +34,7 @@ export function describeAdminDraftServices(target: ProtocolTarget): void {
       it.each([
         ['a mail type', { type: 'imap', url: 'https://a.example/' }, 'type', 'must be one of jmap, webdav'],
         ['a plain-http URL', { type: 'jmap', url: 'http://jmap.acme.example/' }, 'url', 'must be an https URL'],
-        ['a missing URL', { type: 'webdav' }, 'url', ''],
+        ['a missing URL', { type: 'webdav' }, 'url', 'must be an https URL'],
       ])('refuses %s with 400 naming the field', async (_case, body, path, message) => {
         const response = await admin('POST', '/admin/urlservers', body)
         expect(response.status).toBe(400)
@@ -73,7 +73,7 @@ export function describeAdminDraftServices(target: ProtocolTarget): void {
       })
 
       it.each([
-        ['OAuth2 without an issuer', { oauth2: { scope: 'IMAP' } }, 'oauth2.issuer', ''],
+        ['OAuth2 without an issuer', { oauth2: { scope: 'IMAP' } }, 'oauth2.issuer', 'must be a string'],
         ['an issuer with spaces', { oauth2: { issuer: 'login acme' } }, 'oauth2.issuer', 'must not contain spaces'],
         ['a plain-http token URL', { oauth2: { issuer: 'login.acme.example', token_url: 'http://login.acme.example/token' } }, 'oauth2.token_url', 'must be an https URL'],
         // Published in a public document, a secret is no secret (the draft's OAuth2 profile needs none).

@@ -23,6 +23,8 @@ describe('buildPacc: what PACC can express', () => {
     ['CalDAV and CardDAV as context paths', { servers: [IMAP, SMTP], davServers: [aDavServer({ url: 'https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/' }), aDavServer({ type: 'carddav', url: 'https://dav.example.net/card/' })] }, { imap: { host: 'imap.example.net' }, submit: { host: 'smtp.example.net' }, caldav: { url: 'https://dav.example.net/SOGo/dav/' }, carddav: { url: 'https://dav.example.net/card/' } }],
     ['JMAP and WebDAV by URL; ManageSieve has no place', { servers: [IMAP, SMTP], urlServers: [aUrlServer(), aUrlServer({ type: 'webdav', url: 'https://files.example.net/dav/' })], sieveServers: [aSieveServer()] }, { imap: { host: 'imap.example.net' }, submit: { host: 'smtp.example.net' }, jmap: { url: 'https://jmap.example.net/.well-known/jmap' }, webdav: { url: 'https://files.example.net/dav/' } }],
     ['JMAP alone, without IMAP or SMTP', { servers: [], urlServers: [aUrlServer()] }, { jmap: { url: 'https://jmap.example.net/.well-known/jmap' } }],
+    // URL services are chosen like mail servers: the first one PACC can express.
+    ['the CalDAV server without a port when the first one has one', { servers: [IMAP, SMTP], davServers: [aDavServer({ url: 'https://dav.example.net:8443/cal/' }), aDavServer({ url: 'https://cal.example.net/cal/' })] }, { imap: { host: 'imap.example.net' }, submit: { host: 'smtp.example.net' }, caldav: { url: 'https://cal.example.net/cal/' } }],
   ])('%s', (_case, overrides, protocols) => {
     const built = pacc(overrides)
     expect(built).toMatchObject({ ok: true })
@@ -33,6 +35,10 @@ describe('buildPacc: what PACC can express', () => {
     ['password only', {}, { password: true }],
     ['an OAuth2 issuer beside passwords', { provider: aProvider({ oauth2: OAUTH2 }) }, { password: true, 'oauth-public': { issuer: 'https://login.example.net' } }],
     ['OAuth2 only: servers marked OAuth2 take no password', { provider: aProvider({ oauth2: { ...OAUTH2, password: false } }), servers: [aServer({ authentication: 'OAuth2' }), { ...SMTP, authentication: 'OAuth2' }] }, { password: false, 'oauth-public': { issuer: 'https://login.example.net' } }],
+    // What is named decides: an OAuth2-only server is not offered as taking a password because an
+    // alternative PACC cannot name (STARTTLS on 143) takes one.
+    ['OAuth2-only servers named, a password-taking STARTTLS alternative not', { provider: aProvider({ oauth2: { ...OAUTH2, password: false } }), servers: [aServer({ authentication: 'OAuth2' }), aServer({ hostname: 'imap-legacy.example.net', port: 143, socketType: 'STARTTLS', prio: 20 }), { ...SMTP, authentication: 'OAuth2' }] }, { password: false, 'oauth-public': { issuer: 'https://login.example.net' } }],
+    ['of two expressible servers, the one that takes a password', { provider: aProvider({ oauth2: { ...OAUTH2, password: false } }), servers: [aServer({ authentication: 'OAuth2', prio: 1 }), aServer({ hostname: 'imap-pw.example.net', prio: 20 }), SMTP] }, { password: true, 'oauth-public': { issuer: 'https://login.example.net' } }],
   ])('authentication: %s', (_case, overrides, authentication) => {
     const built = pacc(overrides)
     expect(built.ok && built.value.authentication).toEqual(authentication)
@@ -56,6 +62,8 @@ describe('buildPacc: refusals', () => {
     ['a plain-http CardDAV URL', { servers: [IMAP, SMTP], davServers: [aDavServer({ type: 'carddav', url: 'http://dav.example.net/card/' })] }, 'its CardDAV URL http://dav.example.net/card/ is not https, and PACC URLs are'],
     ['a JMAP URL with a placeholder', { servers: [IMAP, SMTP], urlServers: [aUrlServer({ url: 'https://jmap.example.net/%EMAILLOCALPART%/session' })] }, 'its JMAP URL https://jmap.example.net/%EMAILLOCALPART%/session holds a placeholder, which PACC has no way to fill in'],
     ['no incoming server', { servers: [SMTP] }, 'it has no incoming mail server (IMAP, POP3 or JMAP)'],
+    ['an OAuth2 issuer that is not an https URL (RFC 8414 discovery)', { provider: aProvider({ oauth2: { ...OAUTH2, issuer: 'login.example.net' } }) }, "its OAuth2 issuer login.example.net is not an https URL, which PACC's oauth-public needs (RFC 8414)"],
+    ['every CalDAV URL with a port', { servers: [IMAP, SMTP], davServers: [aDavServer({ url: 'https://dav.example.net:8443/cal/' }), aDavServer({ url: 'https://cal.example.net:8444/cal/' })] }, 'its CalDAV URL https://dav.example.net:8443/cal/ names port 8443, and PACC URLs carry no port; its CalDAV URL https://cal.example.net:8444/cal/ names port 8444, and PACC URLs carry no port'],
     ['no password anywhere and no OAuth2 issuer', { servers: [aServer({ authentication: 'none' }), { ...SMTP, authentication: 'none' }] }, 'none of its servers takes a password, and it publishes no OAuth2 issuer'],
   ])('%s', (_case, overrides, reason) => {
     expect(pacc(overrides)).toEqual({ ok: false, error: [reason] })

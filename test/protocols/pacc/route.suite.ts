@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { DRAFT_SEED } from '../../seed/export.suite'
 import { adminHeaders, seed, type ProtocolTarget } from '../../support/target'
+import { SERVED_FOR_DRAFT_SEED } from './served'
 
 const PACC_URL = 'https://ua-auto-config.lakeview.example/.well-known/user-agent-configuration.json'
 
@@ -33,17 +34,8 @@ export function describePacc(target: ProtocolTarget): void {
       expect(response.status).toBe(200)
       expect(response.headers.get('Content-Type')).toBe('application/json')
       expect(response.headers.get('Cache-Control')).toBe('public, max-age=60')
-      expect(await response.json()).toEqual({
-        protocols: {
-          imap: { host: 'imap.lakeview.example' },
-          submit: { host: 'smtp.lakeview.example' },
-          jmap: { url: 'https://jmap.lakeview.example/.well-known/jmap' },
-          caldav: { url: 'https://dav.lakeview.example/calendars/' },
-          webdav: { url: 'https://files.lakeview.example/dav/' },
-        },
-        authentication: { password: true, 'oauth-public': { issuer: 'https://login.lakeview.example' } },
-        info: { provider: { name: 'Lakeview Post', shortName: 'Lakeview' }, help: { documentation: 'https://help.lakeview.example/mail-setup' } },
-      })
+      // The same bytes on every target: pinned (the schema test validates them too).
+      expect(await response.text()).toBe(SERVED_FOR_DRAFT_SEED)
     })
 
     it('serves the same bytes on the mail domain itself, and for every request', async () => {

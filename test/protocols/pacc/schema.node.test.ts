@@ -10,6 +10,7 @@ import type { DomainConfig } from '../../../src/core/model'
 import { renderPacc } from '../../../src/protocols/pacc/render'
 import { aDavServer, aDomainConfig, anAccount, aProvider, aServer, aUrlServer } from '../../support/build'
 import schema from './pacc.schema.json'
+import { SERVED_FOR_DRAFT_SEED } from './served'
 
 const validate = new Ajv({ allErrors: true }).compile(schema)
 const OAUTH2 = { issuer: 'https://login.example.net', scope: null, authUrl: null, tokenUrl: null, clientId: null, password: true }
@@ -25,10 +26,16 @@ describe('the PACC JSON Schema', () => {
     }],
     ['OAuth2 only', { provider: aProvider({ oauth2: { ...OAUTH2, password: false } }), servers: [aServer({ authentication: 'OAuth2' }), aServer({ type: 'smtp', port: 465, authentication: 'OAuth2' })] }],
     ['JMAP alone', { servers: [], urlServers: [aUrlServer()] }],
+    ['a percent-encoded URL path', { urlServers: [aUrlServer({ type: 'webdav', url: 'https://files.example.net/a b/ü/' })] }],
   ])('accepts what the service writes: %s', (_case, overrides) => {
     const body = renderPacc(anAccount(aDomainConfig(overrides)))
     if (!body.ok) throw new Error(body.error.join('; '))
     expect(validate(JSON.parse(body.value)), JSON.stringify(validate.errors)).toBe(true)
+  })
+
+  // The body the service serves for the seed the route suite uses (test/protocols/pacc/route.suite.ts).
+  it('accepts the document served for the route suite\'s seed', () => {
+    expect(validate(JSON.parse(SERVED_FOR_DRAFT_SEED)), JSON.stringify(validate.errors)).toBe(true)
   })
 
   const good = { protocols: { imap: { host: 'imap.example.net' } }, authentication: { password: true }, info: { provider: { name: 'Example', shortName: 'Ex' } } }
