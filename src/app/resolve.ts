@@ -18,7 +18,7 @@ const caches = new DomainCaches()
 
 /** The domain cache of the request's database. */
 export function domainCacheOf(c: Context<AppEnv>): DomainCache {
-  return caches.forDatabase(c.var.db, c.env.CONFIG_CACHE_TTL_SECONDS)
+  return caches.forDatabase(c.var.database, c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
 /**
@@ -34,7 +34,7 @@ export function resolveForRequest<W extends EmailAddress | null>(c: Context<AppE
   c.set('domain', request.domain)
   return resolveAccount(
     {
-      db: c.var.db,
+      db: c.var.database.reads,
       cache: domainCacheOf(c),
       directory: () =>
         lazyFindUser({
