@@ -19,7 +19,7 @@ const caches = new DomainCaches()
 
 /** The domain cache of the request's database. */
 export function domainCacheOf(c: Context<AppEnv>): DomainCache {
-  return caches.forDatabase(c.var.database, c.env.CONFIG_CACHE_TTL_SECONDS)
+  return caches.forDatabase(c.get('database'), c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
 /**
@@ -34,7 +34,7 @@ function lazyFindUser(options: FindUserOptions): FindUser {
 function depsOf(c: Context<AppEnv>, domain: string): ResolveDeps {
   c.set('domain', domain)
   return {
-    db: c.var.database.reads,
+    db: c.get('database').reads,
     cache: domainCacheOf(c),
     // Settings are read and the client made only for a lookup (a directory domain, a named user).
     directory: () =>
