@@ -26,9 +26,17 @@ export interface Database {
   admin(): AdminSession
 }
 
-/** One database handle for both (libsql: the client reads what it wrote). */
+const singleHandles = new WeakMap<Db, Database>()
+
+/**
+ * One database handle for both (libsql: the client reads what it wrote). The same Database for the
+ * same handle: the domain cache is keyed by it, so apps sharing a handle (the Node test target
+ * starts several servers on one client) also share their cache and its invalidations.
+ */
 export function singleHandle(db: Db): Database {
-  return { reads: db, admin: () => ({ db, settle() {} }) }
+  let database = singleHandles.get(db)
+  if (!database) singleHandles.set(db, (database = { reads: db, admin: () => ({ db, settle() {} }) }))
+  return database
 }
 
 export function d1Database(binding: D1Database): Database {

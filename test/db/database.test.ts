@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
 import { createD1Db } from '../../src/db/client'
-import { d1Database } from '../../src/db/database'
+import { d1Database, singleHandle } from '../../src/db/database'
 import { sessionPerExecution } from '../../src/db/d1-sessions'
 import { countingD1, type D1Counter } from '../support/counting-d1'
 import { ADMIN, resetDatabase, seed } from '../support/worker'
@@ -117,6 +117,12 @@ describe('a session per execution (the kept read handle)', () => {
     const results = await db.batch([db.all(sql`SELECT 1 AS n`), db.all(sql`SELECT 2 AS n`)])
     expect(results).toEqual([[{ n: 1 }], [{ n: 2 }]])
     expect(counter.sessions.map((s) => s.statements.length)).toEqual([2])
+  })
+
+  it('gives one Database per single handle, so apps on one handle share a domain cache', () => {
+    const db = createD1Db(env.DB)
+    expect(singleHandle(db)).toBe(singleHandle(db))
+    expect(singleHandle(createD1Db(env.DB))).not.toBe(singleHandle(db))
   })
 
   it('keeps one read handle per binding, so the bookmark floor and the prepared lookup outlive the request', () => {
