@@ -20,8 +20,8 @@ export type { LibsqlClient }
 type Schema = typeof schema
 type Tables = ExtractTablesWithRelations<Schema>
 
-// drizzle() walks the whole schema, relations included, every time it is called (about 65 µs against
-// 1.5 µs for the constructors below; bench/README.md "Nearby reads"). A D1 session lives for one
+// drizzle() walks the whole schema, relations included, every time it is called (about 50 µs against
+// 2.4 µs for the constructors below; `npm run bench:db-handles`, bench/README.md "Nearby reads"). A D1 session lives for one
 // request, so its Drizzle handle is made per request: from the schema walked once per isolate (on
 // first use, not at start-up) and a dialect, which holds no state.
 let relational: RelationalSchemaConfig<Tables> | undefined
