@@ -10,10 +10,17 @@
 //   --duration 10              seconds per case
 //   --cache on                 on | off (CONFIG_CACHE_TTL_SECONDS=0: every request asks the database)
 //   --log-level warn           LOG_LEVEL of the service (info writes one line per request)
+//   --modes keep-alive,close   keep-alive connections (autocannon) and/or a new connection per
+//                              request with `Connection: close` (this script's own client)
+//   --ceiling on               also load a bare node:http server answering the case's bytes
+//                              (bench/ceiling.mjs), interleaved with the service, and print ratios
+//   --rounds 2                 service/ceiling pairs per measurement, in alternating order
+//   --cold 0                   fresh starts for the cold-path figure (0 = none; see bench/README.md)
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { request as httpRequest } from 'node:http'
+import { connect, createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -28,6 +35,10 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     cache: { type: 'string', default: 'on' },
     'log-level': { type: 'string', default: 'warn' },
+    modes: { type: 'string', default: 'keep-alive,close' },
+    ceiling: { type: 'string', default: 'on' },
+    rounds: { type: 'string', default: '2' },
+    cold: { type: 'string', default: '0' },
   },
 })
 const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean)
@@ -35,6 +46,13 @@ const TOKEN = 'bench-admin-token'
 const DURATION = Number(values.duration)
 if (!(DURATION > 0)) throw new Error('--duration needs a positive number of seconds')
 if (!['on', 'off'].includes(values.cache)) throw new Error('--cache is on or off')
+if (!['on', 'off'].includes(values.ceiling)) throw new Error('--ceiling is on or off')
+const ROUNDS = Number(values.rounds)
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds needs a whole number ≥ 1')
+const COLD_STARTS = Number(values.cold)
+if (!Number.isInteger(COLD_STARTS) || COLD_STARTS < 0) throw new Error('--cold needs a whole number ≥ 0')
+const MODES = list(values.modes)
+for (const mode of MODES) if (!['keep-alive', 'close'].includes(mode)) throw new Error(`unknown mode ${mode}; known: keep-alive, close`)
 
 // The benchmarked domain is the last one written, with the sample provider's six servers; the
 // others are padding with one provider each, linked to the same servers (so the link tables grow
@@ -50,8 +68,12 @@ const SERVERS = [
   { type: 'carddav', url: 'https://dav.example.com/carddav/' },
 ]
 
+// The cold path's second uncached domain, with a provider of its own (seeded only for --cold).
+const COLD_OTHER = 'user@cold.example'
+
 function seedDocument(count) {
   const names = Array.from({ length: count }, (_, i) => (i === count - 1 ? 'bench.example' : `d${i}.example`))
+  if (COLD_STARTS > 0) names.unshift('cold.example')
   return {
     version: 2,
     providers: names.map((name, i) => ({ provider: `Provider ${i}`, domains: [name] })),
@@ -120,7 +142,8 @@ const TARGETS = {
     const port = await freePort()
     const env = { ...process.env, ...serviceVars(), HOST: '127.0.0.1', PORT: String(port), LIBSQL_URL: `file:${join(folder, 'bench.db')}` }
     const child = spawn(process.execPath, ['dist/node.mjs'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
-    return { url: `http://127.0.0.1:${port}`, child }
+    // The entry listens once the database is open and migrated.
+    return { url: `http://127.0.0.1:${port}`, child, ready: waitForPort(port, child, 30) }
   },
   async workerd(folder) {
     const port = await freePort()
@@ -128,8 +151,18 @@ const TARGETS = {
     execFileSync('node_modules/.bin/wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', folder], { env, stdio: 'ignore' })
     const vars = Object.entries(serviceVars()).flatMap(([name, value]) => ['--var', `${name}:${value}`])
     const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', folder, '--show-interactive-dev-session=false', ...vars]
-    const child = spawn('node_modules/.bin/wrangler', args, { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
-    return { url: `http://127.0.0.1:${port}`, child }
+    const child = spawn('node_modules/.bin/wrangler', args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+    // wrangler's proxy listens before workerd has loaded the Worker; its "Ready on" line comes after.
+    const ready = new Promise((resolve, reject) => {
+      let text = ''
+      child.stdout.on('data', (chunk) => {
+        text += chunk
+        if (/Ready on/.test(text)) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`wrangler dev exited with ${code} before it was ready`)))
+    })
+    ready.catch(() => {})
+    return { url: `http://127.0.0.1:${port}`, child, ready }
   },
 }
 for (const name of list(values.targets)) if (!TARGETS[name]) throw new Error(`unknown target ${name}; known: node, workerd`)
@@ -151,7 +184,7 @@ async function check(url, name) {
   if (name === 'pox' && !body.includes('<Protocol>')) throw new Error(`pox: no settings in the answer: ${body.slice(0, 200)}`)
 }
 
-function load(url, name, connections) {
+function keepAliveLoad(url, name, connections) {
   const c = CASES[name]
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -162,7 +195,7 @@ function load(url, name, connections) {
   })
 }
 
-function summarise(result, expectedStatus) {
+function summariseAutocannon(result, expectedStatus) {
   const statuses = result.statusCodeStats ?? {}
   const wrongStatus = Object.entries(statuses)
     .filter(([code]) => Number(code) !== expectedStatus)
@@ -177,14 +210,207 @@ function summarise(result, expectedStatus) {
   }
 }
 
+const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)])
+
+/**
+ * `Connection: close`, one TCP connection per request, `connections` of them at a time. autocannon
+ * cannot do this: with the header it writes the next request into the closing socket and times
+ * answers against the wrong requests (p50 of seconds against a bare server), and its
+ * `reconnectRate` drops the answers it reconnects after. Latency is connect to close, the way a
+ * client that does not reuse connections sees it.
+ */
+async function closeLoad(url, name, connections) {
+  const c = CASES[name]
+  const { hostname, port } = new URL(url)
+  const body = c.body === undefined ? Buffer.alloc(0) : Buffer.from(c.body)
+  const head = [
+    `${c.method ?? 'GET'} ${c.path} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Connection: close',
+    ...Object.entries(c.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    ...(c.body === undefined ? [] : [`Content-Length: ${body.length}`]),
+    '',
+    '',
+  ].join('\r\n')
+  const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body])
+  const latencies = []
+  const statuses = {}
+  let errors = 0
+  const one = () =>
+    new Promise((resolve) => {
+      const started = performance.now()
+      const socket = connect(Number(port), hostname)
+      let first = null
+      let failed = false
+      socket.on('connect', () => socket.end(bytes))
+      socket.on('data', (chunk) => (first ??= chunk))
+      socket.on('error', () => (failed = true))
+      socket.on('close', () => {
+        const status = first === null ? null : /^HTTP\/1\.1 (\d{3})/.exec(first.toString('latin1', 0, 16))?.[1]
+        if (failed || !status) errors++
+        else {
+          statuses[status] = (statuses[status] ?? 0) + 1
+          latencies.push(performance.now() - started)
+        }
+        resolve()
+      })
+    })
+  const started = performance.now()
+  const deadline = started + DURATION * 1000
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < deadline) await one()
+  }))
+  const seconds = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const wrongStatus = Object.entries(statuses).filter(([code]) => Number(code) !== c.status).reduce((sum, [, n]) => sum + n, 0)
+  return {
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    p50Ms: Number(percentile(latencies, 50)?.toFixed(1)),
+    p99Ms: Number(percentile(latencies, 99)?.toFixed(1)),
+    requests: latencies.length,
+    errors: errors + wrongStatus,
+    statuses,
+  }
+}
+
+const measure = async (url, name, connections, mode) =>
+  mode === 'close' ? closeLoad(url, name, connections) : summariseAutocannon(await keepAliveLoad(url, name, connections), CASES[name].status)
+
+/** One answer of the service to a case, as it went over the wire (what the ceiling then serves). */
+function captureAnswer(url, name) {
+  const c = CASES[name]
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url + c.path, { method: c.method ?? 'GET', headers: c.headers }, (response) => {
+      const chunks = []
+      response.on('data', (chunk) => chunks.push(chunk))
+      response.on('end', () => {
+        // Node's http server writes these itself, for the ceiling as for the service.
+        const own = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding'])
+        const headers = []
+        for (let i = 0; i < response.rawHeaders.length; i += 2) {
+          if (!own.has(response.rawHeaders[i].toLowerCase())) headers.push(response.rawHeaders[i], response.rawHeaders[i + 1])
+        }
+        resolve({ status: response.statusCode, headers, body: Buffer.concat(chunks).toString('base64') })
+      })
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end(c.body)
+  })
+}
+
+async function startCeiling(folder, url, name) {
+  const file = join(folder, `ceiling-${name}.json`)
+  writeFileSync(file, JSON.stringify(await captureAnswer(url, name)))
+  const port = await freePort()
+  const child = spawn(process.execPath, ['bench/ceiling.mjs', file, String(port)], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  const ceilingUrl = `http://127.0.0.1:${port}`
+  await waitForPort(port, child, 10)
+  return { url: ceilingUrl, child }
+}
+
+async function waitForPort(port, child, seconds) {
+  const deadline = Date.now() + seconds * 1000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode} before it listened`)
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => (socket.destroy(), resolve(true)))
+      socket.once('error', () => resolve(false))
+    })
+    if (open) return
+    await sleep(20)
+  }
+  throw new Error(`nothing listened on port ${port} within ${seconds} s`)
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+/**
+ * The service and the ceiling, `ROUNDS` times each, alternating and swapping who goes first every
+ * round (service, ceiling, ceiling, service, …): a machine that gets busier or quieter during the
+ * run then weighs on both alike. Rates are the means over the rounds; latencies the service's worst
+ * round.
+ */
+async function interleaved(serviceUrl, ceilingUrl, name, connections, mode) {
+  const service = []
+  const ceiling = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ['service', 'ceiling'] : ['ceiling', 'service']
+    for (const who of order) {
+      if (who === 'service') service.push(await measure(serviceUrl, name, connections, mode))
+      else if (ceilingUrl) ceiling.push(await measure(ceilingUrl, name, connections, mode))
+    }
+  }
+  const rate = (runs) => Math.round(mean(runs.map((r) => r.requestsPerSecond)))
+  const result = {
+    requestsPerSecond: rate(service),
+    p50Ms: Math.max(...service.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...service.map((r) => r.p99Ms)),
+    requests: service.reduce((sum, r) => sum + r.requests, 0),
+    errors: service.reduce((sum, r) => sum + r.errors, 0),
+    rounds: service,
+  }
+  if (ceiling.length === 0) return result
+  return {
+    ...result,
+    ceiling: { requestsPerSecond: rate(ceiling), p50Ms: Math.max(...ceiling.map((r) => r.p50Ms)), p99Ms: Math.max(...ceiling.map((r) => r.p99Ms)), errors: ceiling.reduce((sum, r) => sum + r.errors, 0), rounds: ceiling },
+    ratio: Number((rate(service) / rate(ceiling)).toFixed(2)),
+  }
+}
+
+/**
+ * The cold path: the first request after a fresh start, for a domain no request has asked about
+ * yet, then the same request again (now cached), then a second uncached domain on the now warm
+ * process. Each start is a new process on the same (already seeded) database; readiness is the
+ * port accepting connections (Node) or wrangler's "Ready" line (workerd), so no request has
+ * touched the app or the database before the one timed.
+ */
+async function coldPath(target, folder) {
+  const starts = []
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const spawned = performance.now()
+    const { url, child, ready } = await TARGETS[target](folder)
+    try {
+      await ready
+      const readyMs = performance.now() - spawned
+      const time = async (path) => {
+        const t = performance.now()
+        const response = await fetch(url + path)
+        await response.arrayBuffer()
+        if (response.status !== 200) throw new Error(`cold path: ${path} answered ${response.status}`)
+        return performance.now() - t
+      }
+      const first = await time(CASES.autoconfig.path)
+      const again = await time(CASES.autoconfig.path)
+      const other = await time(`/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(COLD_OTHER)}`)
+      starts.push({ readyMs, firstMs: first, cachedMs: again, otherUncachedMs: other })
+    } finally {
+      await stop(child)
+    }
+  }
+  const summary = (key) => Number(median(starts.map((s) => s[key])).toFixed(1))
+  return { starts, readyMs: summary('readyMs'), firstMs: summary('firstMs'), cachedMs: summary('cachedMs'), otherUncachedMs: summary('otherUncachedMs') }
+}
+
 const rows = []
+const colds = []
 const started = new Date()
 if (list(values.targets).includes('node')) {
   console.log('building dist/node.mjs (npm run build:node)')
   execFileSync('npm', ['run', '--silent', 'build:node'], { stdio: 'inherit' })
 }
-console.log(`${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ${DURATION} s per case, cache ${values.cache}, LOG_LEVEL ${values['log-level']}`)
-console.log(['target', 'domains', 'case', 'conn', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'load 1m'].map((h, i) => (i < 3 ? h.padEnd(12) : h.padStart(8))).join(' '))
+console.log(
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ${DURATION} s per run, ${ROUNDS} round(s), ` +
+    `cache ${values.cache}, LOG_LEVEL ${values['log-level']}, ceiling ${values.ceiling}`,
+)
+const columns = ['target', 'domains', 'case', 'mode', 'conn', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ceiling', 'c p99', 'ratio', 'load 1m']
+console.log(columns.map((h, i) => (i < 4 ? h.padEnd(11) : h.padStart(8))).join(' '))
 
 for (const target of list(values.targets)) {
   for (const count of list(values.domains).map(Number)) {
@@ -198,19 +424,41 @@ for (const target of list(values.targets)) {
       console.log(`${target}: ${count} domain(s) imported in ${seedMs} ms`)
       for (const name of list(values.cases)) {
         await check(url, name)
-        for (const connections of list(values.connections).map(Number)) {
-          const load1m = loadavg()[0]
-          const result = summarise(await load(url, name, connections), CASES[name].status)
-          const row = { target, domains: count, case: name, connections, ...result, load1m: Number(load1m.toFixed(2)), seedMs }
-          rows.push(row)
-          console.log(
-            [target, String(count), name].map((s) => s.padEnd(12)).join(' ') + ' ' +
-              [connections, row.requestsPerSecond, row.p50Ms, row.p99Ms, row.errors, row.load1m].map((v) => String(v).padStart(8)).join(' '),
-          )
+        const ceiling = values.ceiling === 'on' ? await startCeiling(folder, url, name) : null
+        try {
+          for (const mode of MODES) {
+            for (const connections of list(values.connections).map(Number)) {
+              const loadStart = loadavg()[0]
+              const result = await interleaved(url, ceiling?.url ?? null, name, connections, mode)
+              const load1m = `${loadStart.toFixed(2)}–${loadavg()[0].toFixed(2)}`
+              const row = { target, domains: count, case: name, mode, connections, ...result, load1m, seedMs }
+              rows.push(row)
+              console.log(
+                [target, String(count), name, mode].map((s) => s.padEnd(11)).join(' ') + ' ' +
+                  [connections, row.requestsPerSecond, row.p50Ms, row.p99Ms, row.errors, row.ceiling?.requestsPerSecond ?? '—', row.ceiling?.p99Ms ?? '—', row.ratio ?? '—', load1m]
+                    .map((v) => String(v).padStart(8))
+                    .join(' '),
+              )
+            }
+          }
+        } finally {
+          if (ceiling) await stop(ceiling.child)
         }
       }
     } finally {
       await stop(child)
+    }
+    try {
+      if (COLD_STARTS > 0) {
+        const loadStart = loadavg()[0]
+        const cold = { target, domains: count, ...(await coldPath(target, folder)), load1m: `${loadStart.toFixed(2)}–${loadavg()[0].toFixed(2)}` }
+        colds.push(cold)
+        console.log(
+          `${target} cold path (${count} domains, median of ${COLD_STARTS} fresh starts): ready ${cold.readyMs} ms after spawn; ` +
+            `first request (uncached) ${cold.firstMs} ms, the same again (cached) ${cold.cachedMs} ms, another uncached domain ${cold.otherUncachedMs} ms; load ${cold.load1m}`,
+        )
+      }
+    } finally {
       rmSync(folder, { recursive: true, force: true })
     }
   }
@@ -220,6 +468,6 @@ mkdirSync('bench/results', { recursive: true })
 const file = join('bench/results', `load-${started.toISOString().replace(/[:.]/g, '-')}.json`)
 writeFileSync(
   file,
-  JSON.stringify({ started: started.toISOString(), node: process.version, cpus: cpus().length, options: values, rows }, null, 2) + '\n',
+  JSON.stringify({ started: started.toISOString(), node: process.version, cpus: cpus().length, options: values, rows, cold: colds }, null, 2) + '\n',
 )
 console.log(`results: ${file}`)

@@ -38,12 +38,20 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     c.header('WWW-Authenticate', 'Bearer realm="mailconf admin"')
     return c.json({ error: 'missing or wrong admin token (send Authorization: Bearer <ADMIN_TOKEN>)' }, 401)
   }
+  // One session for the whole request, starting on the primary: reads after a write see it
+  // (db/database.ts), where config reads may come from a replica.
+  const session = c.var.database.admin()
+  c.set('db', session.db)
   try {
     await next()
   } finally {
     // Whatever the outcome: writes are all-or-nothing, but a failure after the commit must not
     // leave the old data cached. Only after the token check, so nobody else can empty the cache.
-    // Other isolates keep their entries until the TTL ends (db/domain-cache.ts).
-    if (mayWrite(c)) domainCacheOf(c).clear()
+    // Other isolates keep their entries until the TTL ends (db/domain-cache.ts). The bookmark
+    // first: a read that refills the cache after the clear then starts from this write.
+    if (mayWrite(c)) {
+      session.settle()
+      domainCacheOf(c).clear()
+    }
   }
 })

@@ -2,7 +2,8 @@
 import { Hono, type Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ServiceUnavailableError } from '../core/outage'
-import { describeDriverError, type Db } from '../db/client'
+import { describeDriverError } from '../db/client'
+import type { Database } from '../db/database'
 import { pingDatabase } from '../db/domain-query'
 import type { ResolveHost } from '../directory/policy'
 import type { DoctorRunner } from '../doctor/runner'
@@ -19,14 +20,14 @@ import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
 import { mountAdminLazily } from './lazy-admin'
-import { loggablePath, loggerFor } from './log'
+import { loggablePath, loggerFor, type Logger } from './log'
 import { analyticsEngineRecorder, outcomeOf, serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
 import { parseProxyCount, resolveRequestFacts } from './request-facts'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
 export interface AppOptions {
   /** The database for these bindings. Default: D1 `DB`, else `LIBSQL_URL` (db/from-bindings.ts). */
-  readonly database?: (env: Bindings) => Db
+  readonly database?: (env: Bindings) => Database
   /**
    * The address of the TCP peer. Default: the CF-Connecting-IP header, which Cloudflare's edge
    * sets (and overwrites) on every request to a Worker; the Node entry reads its socket instead.
@@ -47,32 +48,39 @@ export interface AppOptions {
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
 /** The runtime's recorder (Node), else the Analytics Engine binding's when one is bound (Workers). */
-function recorderFor(c: Context<AppEnv>, options: AppOptions): MetricsRecorder | null {
+function recorderFor(c: Context<AppEnv>, options: AppOptions, log: Logger): MetricsRecorder | null {
   if (options.metrics) return options.metrics.recorder
-  return c.env.METRICS ? analyticsEngineRecorder(c.env.METRICS, c.var.log) : null
+  return c.env.METRICS ? analyticsEngineRecorder(c.env.METRICS, log) : null
 }
 
 // One line per request. Only the path is logged: query strings carry addresses (local parts), and
 // headers and bodies can carry passwords (Autodiscover Basic auth). Config requests are counted
-// too (app/metrics.ts), under labels from fixed lists only.
+// too (app/metrics.ts), under labels from fixed lists only. What neither needs is not computed:
+// this runs on every request (`c.get`, not `c.var`, which copies all variables into a new object).
 const requestLog = (options: AppOptions) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const started = Date.now()
-    c.set('log', loggerFor(c.env.LOG_LEVEL))
+    const log = loggerFor(c.env.LOG_LEVEL)
+    c.set('log', log)
     await next()
+    const protocol = c.get('protocol')
+    const recorder = protocol === undefined ? null : recorderFor(c, options, log)
+    const logged = log.logs('info')
+    if (!logged && !recorder) return
     const durationMs = Date.now() - started
     const family = clientFamily(c.req.header('user-agent'), c.req.url)
-    c.var.log.log('info', 'request', {
-      method: c.req.method,
-      path: loggablePath(c.req.path),
-      status: c.res.status,
-      duration_ms: durationMs,
-      domain: c.var.domain ?? null,
-      client: c.var.facts?.clientAddress ?? null,
-      client_family: family,
-    })
-    const protocol = c.var.protocol
-    if (protocol !== undefined) recorderFor(c, options)?.record({ protocol, outcome: outcomeOf(c.var.failure, c.res.status), clientFamily: family, durationMs })
+    if (logged) {
+      log.log('info', 'request', {
+        method: c.req.method,
+        path: loggablePath(c.req.path),
+        status: c.res.status,
+        duration_ms: durationMs,
+        domain: c.get('domain') ?? null,
+        client: c.get('facts')?.clientAddress ?? null,
+        client_family: family,
+      })
+    }
+    if (recorder && protocol !== undefined) recorder.record({ protocol, outcome: outcomeOf(c.get('failure'), c.res.status), clientFamily: family, durationMs })
   })
 
 function setup(options: AppOptions) {
@@ -95,7 +103,9 @@ function setup(options: AppOptions) {
     // Before any route: several put the host into URLs they answer with. Workers only see hosts
     // routed to them; Node passes on whatever Host header a URL parser accepts.
     if (!facts.hostIsValid) return c.text('the Host header is not a host name (letters, digits, hyphens and dots, or an address)', 400)
-    c.set('db', database(c.env))
+    const db = database(c.env)
+    c.set('database', db)
+    c.set('db', db.reads)
     if (options.resolveHost) c.set('resolveHost', options.resolveHost)
     if (options.doctor) c.set('doctor', options.doctor)
     await next()

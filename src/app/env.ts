@@ -1,5 +1,6 @@
 /** Typed bindings, vars and secrets of the Worker, and the per-request variables of the app. */
 import type { Db } from '../db/client'
+import type { Database } from '../db/database'
 import type { DoctorRunner } from '../doctor/runner'
 import type { ResolveHost } from '../directory/policy'
 import type { Failure } from './failures'
@@ -67,6 +68,12 @@ export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB' | 'ADMIN_RATE_LIM
 }
 
 export interface Variables {
+  /** The request's database, kept per isolate (db/database.ts): the domain cache's key. */
+  database: Database
+  /**
+   * The Drizzle handle routes query through: `database.reads` (may be a replica), replaced for
+   * admin requests by their primary session (admin/auth.ts).
+   */
   db: Db
   /** The logger for this request's LOG_LEVEL (one per level, shared). */
   log: Logger

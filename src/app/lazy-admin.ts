@@ -28,6 +28,7 @@ function innerApp(notFound: NotFoundHandler<AppEnv>): Promise<Hono<AppEnv>> {
     app.use(async (c, next) => {
       const from = outer.get(c.req.raw)
       if (!from) throw new Error('the admin API was reached without the outer request')
+      c.set('database', from.var.database)
       c.set('db', from.var.db)
       c.set('log', from.var.log)
       if (from.var.facts) c.set('facts', from.var.facts)

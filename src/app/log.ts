@@ -50,11 +50,14 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 
 export interface Logger {
   log(level: LogLevel, message: string, fields?: LogFields): void
+  /** Whether a line of this level is written: fields that cost something are made only then. */
+  logs(level: LogLevel): boolean
 }
 
 function createLogger(level: LogLevel): Logger {
   const threshold = RANK[level]
   return {
+    logs: (level) => RANK[level] >= threshold,
     log(level, message, fields = {}) {
       if (RANK[level] < threshold) return
       const line = JSON.stringify({ level, msg: message, ...fields })

@@ -5,8 +5,9 @@
  */
 import type { Context } from 'hono'
 import type { EmailAddress } from '../core/model'
-import { resolveAccount, type ResolveRequest } from '../core/resolve'
-import { DomainCaches, type DomainCache } from '../db/domain-cache'
+import { resolveAccount, resolveDocument, type ResolveDeps, type ResolveRequest } from '../core/resolve'
+import type { ResolvedAccount } from '../core/account'
+import { DomainCaches, type DomainCache, type RenderedDocument } from '../db/domain-cache'
 import type { FindUser } from '../core/resolve'
 import type { FindUserOptions } from '../directory/client'
 import { allowsPrivateDirectories, parseGateLimits, parseLdapTimeout, readStringBinding } from '../directory/settings'
@@ -18,7 +19,7 @@ const caches = new DomainCaches()
 
 /** The domain cache of the request's database. */
 export function domainCacheOf(c: Context<AppEnv>): DomainCache {
-  return caches.forDatabase(c.var.db, c.env.CONFIG_CACHE_TTL_SECONDS)
+  return caches.forDatabase(c.get('database'), c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
 /**
@@ -30,23 +31,35 @@ function lazyFindUser(options: FindUserOptions): FindUser {
   return async (ldap, who) => (await import('../directory/client')).createFindUser(options)(ldap, who)
 }
 
+function depsOf(c: Context<AppEnv>, domain: string): ResolveDeps {
+  c.set('domain', domain)
+  return {
+    db: c.get('database').reads,
+    cache: domainCacheOf(c),
+    // Settings are read and the client made only for a lookup (a directory domain, a named user).
+    directory: () =>
+      lazyFindUser({
+        timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
+        readSecret: (name) => readStringBinding(c.env, name),
+        logger: c.var.log,
+        limits: parseGateLimits(c.env),
+        allowPrivate: allowsPrivateDirectories(c.env),
+        ...(c.var.resolveHost ? { resolveHost: c.var.resolveHost } : {}),
+        signal: c.req.raw.signal,
+      }),
+  }
+}
+
 export function resolveForRequest<W extends EmailAddress | null>(c: Context<AppEnv>, request: ResolveRequest<W>) {
-  c.set('domain', request.domain)
-  return resolveAccount(
-    {
-      db: c.var.db,
-      cache: domainCacheOf(c),
-      directory: () =>
-        lazyFindUser({
-          timeoutMs: parseLdapTimeout(c.env.LDAP_TIMEOUT_MS),
-          readSecret: (name) => readStringBinding(c.env, name),
-          logger: c.var.log,
-          limits: parseGateLimits(c.env),
-          allowPrivate: allowsPrivateDirectories(c.env),
-          ...(c.var.resolveHost ? { resolveHost: c.var.resolveHost } : {}),
-          signal: c.req.raw.signal,
-        }),
-    },
-    request,
-  )
+  return resolveAccount(depsOf(c, request.domain), request)
+}
+
+/** core/resolve.ts resolveDocument for this request: rendered once per cached domain unless per user. */
+export function resolveDocumentForRequest<W extends EmailAddress | null>(
+  c: Context<AppEnv>,
+  request: Omit<ResolveRequest<W>, 'typedName'>,
+  key: string,
+  render: (account: ResolvedAccount) => RenderedDocument,
+) {
+  return resolveDocument(depsOf(c, request.domain), request, key, render)
 }

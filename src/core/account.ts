@@ -100,6 +100,11 @@ export interface AccountInput<W extends EmailAddress | null> {
   readonly typedName?: string | null
 }
 
+/** docs/clients.md §5.6: an answer depends on its user when a directory is asked about a named user. */
+export function dependsOnUser(config: DomainConfig, who: EmailAddress | null): boolean {
+  return who !== null && config.ldap !== null
+}
+
 export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>): ResolvedAccount & { readonly who: W } {
   const { config, who, identity } = input
   const login = identity?.loginName ?? null
@@ -146,7 +151,7 @@ export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>)
     urlServers,
     sieveServers,
     activeSyncUrl: config.activeSyncUrl,
-    perUser: who !== null && config.ldap !== null,
+    perUser: dependsOnUser(config, who),
   }
 }
 

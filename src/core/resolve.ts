@@ -4,10 +4,10 @@
  * the domain has an LDAP server and the request names a user. An unknown domain is `null`; an outage
  * of the database or the directory is thrown (core/outage.ts) for the protocol router to answer.
  */
-import type { DomainCache } from '../db/domain-cache'
+import { RenderedDocuments, type CachedDomain, type DomainCache, type RenderedDocument } from '../db/domain-cache'
 import { findDomainConfig } from '../db/domain-query'
 import type { Db } from '../db/client'
-import { toAccount, type ResolvedAccount } from './account'
+import { dependsOnUser, toAccount, type ResolvedAccount } from './account'
 import type { DomainConfig, EmailAddress, LdapServer, UserIdentity } from './model'
 
 /** Looks one user up in a domain's directory; null when it has no such entry. Throws on an outage. */
@@ -28,21 +28,49 @@ export interface ResolveRequest<W extends EmailAddress | null> {
   readonly typedName?: string | null
 }
 
-async function findConfig(deps: ResolveDeps, domain: string): Promise<DomainConfig | null> {
-  const cached = deps.cache?.get(domain)
+async function findDomain(deps: ResolveDeps, domain: string): Promise<CachedDomain> {
+  const cached = deps.cache?.entry(domain)
   if (cached !== undefined) return cached
   const config = await findDomainConfig(deps.db, domain)
-  deps.cache?.set(domain, config)
-  return config
+  return deps.cache?.set(domain, config) ?? { config, documents: new RenderedDocuments() }
 }
 
 export async function resolveAccount<W extends EmailAddress | null>(
   deps: ResolveDeps,
   request: ResolveRequest<W>,
 ): Promise<(ResolvedAccount & { readonly who: W }) | null> {
-  const config = await findConfig(deps, request.domain)
-  if (!config) return null
+  const { config } = await findDomain(deps, request.domain)
+  return config ? accountOf(deps, config, request) : null
+}
+
+async function accountOf<W extends EmailAddress | null>(deps: ResolveDeps, config: DomainConfig, request: ResolveRequest<W>) {
   const { who } = request
   const identity = config.ldap && who && deps.directory ? await deps.directory()(config.ldap, who) : null
   return toAccount({ config, who, identity, typedName: request.typedName ?? null })
+}
+
+/** A document for a request, and whether it is that user's own (then `no-store`, §5.6). */
+export interface ResolvedDocument extends RenderedDocument {
+  readonly perUser: boolean
+}
+
+/**
+ * Resolves and renders. Unless the answer depends on the user (a directory, §5.6), the document is
+ * rendered from the domain's account without a user (`who: null`: the placeholders as stored), so
+ * nothing of one user can reach another, once per domain cache entry and kept with it
+ * (db/domain-cache.ts): a repeated request costs neither the account nor the rendering, and an admin
+ * write, which clears the cache, drops the document with the data. `key` names the format and
+ * anything else the document depends on (the Host a URL is built from). Null for an unknown domain.
+ */
+export async function resolveDocument<W extends EmailAddress | null>(
+  deps: ResolveDeps,
+  // No typed name: it would be in the document, and is the user's own.
+  request: Omit<ResolveRequest<W>, 'typedName'>,
+  key: string,
+  render: (account: ResolvedAccount) => RenderedDocument,
+): Promise<ResolvedDocument | null> {
+  const { config, documents } = await findDomain(deps, request.domain)
+  if (!config) return null
+  if (dependsOnUser(config, request.who)) return { ...render(await accountOf(deps, config, request)), perUser: true }
+  return { ...documents.get(key, () => render(toAccount({ config, who: null, identity: null }))), perUser: false }
 }

@@ -1,12 +1,12 @@
 /** The database handle every query takes: Drizzle over D1 or over libsql (Turso, a `file:` SQLite), with the schema. */
 import type { Client as LibsqlClient } from '@libsql/client/web'
-import { DrizzleQueryError } from 'drizzle-orm'
+import { createTableRelationsHelpers, DrizzleQueryError, extractTablesRelationalConfig, type ExtractTablesWithRelations, type RelationalSchemaConfig } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
-import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
+import { DrizzleD1Database, SQLiteD1Session } from 'drizzle-orm/d1'
 // The `/web` entry: its only import is `@libsql/client/web`, so the Worker bundle never pulls in
 // the native Node client. The Node entry hands in a `@libsql/client` (node) client instead.
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web'
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
+import { SQLiteAsyncDialect, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import * as schema from '../../schema/schema'
 import { ServiceUnavailableError } from '../core/outage'
 
@@ -17,8 +17,28 @@ export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
 
 export type { LibsqlClient }
 
+type Schema = typeof schema
+type Tables = ExtractTablesWithRelations<Schema>
+
+// drizzle() walks the whole schema, relations included, every time it is called (about 50 µs against
+// 2.4 µs for the constructors below; `npm run bench:db-handles`, bench/README.md "Nearby reads"). A D1 session lives for one
+// request, so its Drizzle handle is made per request: from the schema walked once per isolate (on
+// first use, not at start-up) and a dialect, which holds no state.
+let relational: RelationalSchemaConfig<Tables> | undefined
+const d1Dialect = new SQLiteAsyncDialect()
+
+function relationalSchema(): RelationalSchemaConfig<Tables> {
+  if (!relational) {
+    const { tables, tableNamesMap } = extractTablesRelationalConfig<Tables>(schema, createTableRelationsHelpers)
+    relational = { fullSchema: schema, schema: tables, tableNamesMap }
+  }
+  return relational
+}
+
+/** Drizzle over a D1 binding, or over anything shaped like one (db/d1-sessions.ts). Cheap: no schema walk. */
 export function createD1Db(binding: D1Database): Db {
-  return drizzleD1(binding, { schema })
+  const config = relationalSchema()
+  return new DrizzleD1Database<Schema>('async', d1Dialect, new SQLiteD1Session(binding, d1Dialect, config, {}), config)
 }
 
 export function createLibsqlDb(client: LibsqlClient): Db {

@@ -7,8 +7,43 @@
  * cache of the isolate that served it at once; other isolates (other Cloudflare locations, other
  * instances) see the change when their entry expires, so at most `ttlMs` after the write.
  * Unknown domains are cached too (as `null`), which keeps floods of junk requests off the database.
+ *
+ * An entry also keeps the documents rendered from it that hold nothing per user (`RenderedDocuments`),
+ * so a repeated placeholder-only Autoconfig request renders nothing: they live and go with the entry.
  */
 import type { DomainConfig } from '../core/model'
+
+// Keys are a format plus what else its document depends on (the v2 answer: the Host asked), so
+// a client could grow an entry's documents with made-up hosts; past this many they are rendered
+// and not kept.
+const MAX_DOCUMENTS_PER_ENTRY = 16
+
+/** An answer as a route sends it: the status and the body (headers are the route's own). */
+export interface RenderedDocument {
+  readonly status: 200 | 400 | 404
+  readonly body: string
+}
+
+/** Documents rendered from one entry's data, each kept under a key that names all else it depends on. */
+export class RenderedDocuments {
+  private readonly documents = new Map<string, RenderedDocument>()
+
+  /** The document under `key`, rendered by `render` the first time. */
+  get(key: string, render: () => RenderedDocument): RenderedDocument {
+    let document = this.documents.get(key)
+    if (document === undefined) {
+      document = render()
+      if (this.documents.size < MAX_DOCUMENTS_PER_ENTRY) this.documents.set(key, document)
+    }
+    return document
+  }
+}
+
+/** A domain's data as the cache holds it, with the documents rendered from it. */
+export interface CachedDomain {
+  readonly config: DomainConfig | null
+  readonly documents: RenderedDocuments
+}
 
 export interface DomainCacheOptions {
   readonly ttlMs: number
@@ -17,8 +52,7 @@ export interface DomainCacheOptions {
   readonly now?: () => number
 }
 
-interface Entry {
-  readonly config: DomainConfig | null
+interface Entry extends CachedDomain {
   readonly expiresAt: number
 }
 
@@ -32,24 +66,32 @@ export class DomainCache {
 
   /** The cached answer for a domain: a config, `null` (known unknown), or `undefined` (miss). */
   get(domain: string): DomainConfig | null | undefined {
+    return this.entry(domain)?.config
+  }
+
+  /** The cached entry of a domain, with its rendered documents; `undefined` on a miss. */
+  entry(domain: string): CachedDomain | undefined {
     const entry = this.entries.get(domain)
     if (!entry) return undefined
     if (entry.expiresAt <= this.now()) {
       this.entries.delete(domain)
       return undefined
     }
-    return entry.config
+    return entry
   }
 
-  set(domain: string, config: DomainConfig | null): void {
-    if (this.options.ttlMs <= 0) return
+  /** Stores a domain's data; what it returns is the entry (with the TTL 0, one nothing keeps). */
+  set(domain: string, config: DomainConfig | null): CachedDomain {
+    const entry: Entry = { config, documents: new RenderedDocuments(), expiresAt: this.now() + this.options.ttlMs }
+    if (this.options.ttlMs <= 0) return entry
     // Map keeps insertion order: dropping the first key evicts the oldest entry.
     this.entries.delete(domain)
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next()
       if (!oldest.done) this.entries.delete(oldest.value)
     }
-    this.entries.set(domain, { config, expiresAt: this.now() + this.options.ttlMs })
+    this.entries.set(domain, entry)
+    return entry
   }
 
   /** Forget everything: called after every write to the configuration data. */

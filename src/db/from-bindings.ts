@@ -2,34 +2,37 @@
  * Picks the database from the Worker's bindings: the D1 binding `DB` when present, otherwise the
  * libsql server at `LIBSQL_URL` (Turso), authenticated with the secret `LIBSQL_AUTH_TOKEN`.
  *
- * Handles are kept per isolate, not made per request: building the Drizzle instance walks the
- * whole schema (relations included), and the libsql client probes the server's protocol version
- * before its first batch; both are wasted work if repeated for every request.
+ * Handles are kept per isolate, not made per request: the domain cache and the prepared domain
+ * lookup hang off them (app/resolve.ts, db/domain-query.ts), a D1 handle holds the bookmark of the
+ * isolate's last admin write (db/database.ts), and the libsql client probes the server's protocol
+ * version before its first batch. D1 sessions, which belong to one request, are opened from the
+ * handle when a request runs a statement.
  */
 import { createClient, LibsqlError } from '@libsql/client/web'
 import { ConfigurationError } from '../app/config-error'
 import type { Bindings } from '../app/env'
-import { createD1Db, createLibsqlDb, type Db } from './client'
+import { createLibsqlDb } from './client'
+import { d1Database, singleHandle, type Database } from './database'
 
 const NO_DATABASE_MESSAGE =
   'no database configured: bind a D1 database as DB (wrangler.toml [[d1_databases]]), ' +
   'or set LIBSQL_URL (with the secret LIBSQL_AUTH_TOKEN) for Turso/libsql'
 
 // Keyed by the binding object: tests (and a redeploy) may hand in another one.
-const d1Handles = new WeakMap<D1Database, Db>()
-let libsqlHandle: { readonly url: string; readonly token: string | undefined; readonly db: Db } | null = null
+const d1Handles = new WeakMap<D1Database, Database>()
+let libsqlHandle: { readonly url: string; readonly token: string | undefined; readonly db: Database } | null = null
 
-export function databaseFromBindings(env: Bindings): Db {
+export function databaseFromBindings(env: Bindings): Database {
   if (env.DB) {
     let db = d1Handles.get(env.DB)
-    if (!db) d1Handles.set(env.DB, (db = createD1Db(env.DB)))
+    if (!db) d1Handles.set(env.DB, (db = d1Database(env.DB)))
     return db
   }
   const url = env.LIBSQL_URL?.trim()
   if (!url) throw new ConfigurationError(NO_DATABASE_MESSAGE)
   const token = env.LIBSQL_AUTH_TOKEN || undefined
   if (libsqlHandle?.url !== url || libsqlHandle.token !== token) {
-    libsqlHandle = { url, token, db: createLibsqlDb(openWorkerLibsqlClient(url, token)) }
+    libsqlHandle = { url, token, db: singleHandle(createLibsqlDb(openWorkerLibsqlClient(url, token))) }
   }
   return libsqlHandle.db
 }

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLibsqlDb, type Db } from '../db/client'
+import type { ReplicaSync } from './settings'
 
 /**
  * `schema/migrations` of the project holding `moduleUrl` (src/node/main.ts, or its bundle in dist/):
@@ -31,12 +32,33 @@ export function databaseFilePath(url: string): string | null {
   return match?.[1] ? decodeURIComponent(match[1]) : null
 }
 
-export function openDatabase(url: string, authToken: string | undefined): { client: Client; db: Db } {
+/**
+ * Opens LIBSQL_URL; with `sync`, as an embedded replica of the primary at `sync.url` (the local file
+ * answers reads; libsql forwards writes to the primary and reads its own writes back, and pulls
+ * the primary's changes every `sync.intervalSeconds`). The first sync happens here, so a primary
+ * that cannot be reached stops the start with an error naming LIBSQL_SYNC_URL.
+ */
+export function openDatabase(url: string, authToken: string | undefined, sync: ReplicaSync | null = null): { client: Client; db: Db } {
   const file = databaseFilePath(url)
   // SQLite creates the file but not its folder (./data/ in a fresh clone).
   if (file !== null && file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const client = createClient(authToken === undefined ? { url } : { url, authToken })
+  const config = { url, ...(authToken === undefined ? {} : { authToken }), ...(sync ? { syncUrl: sync.url, syncInterval: sync.intervalSeconds } : {}) }
+  let client: Client
+  try {
+    client = createClient(config)
+  } catch (error) {
+    if (!sync) throw error
+    const cause = withoutSecrets(error instanceof Error ? error.message : String(error), [sync.url, authToken])
+    throw new Error(`LIBSQL_SYNC_URL: the embedded replica could not sync with the primary (${cause}); check the URL, LIBSQL_AUTH_TOKEN and that the primary is reachable from here`, { cause: error })
+  }
   return { client, db: createLibsqlDb(client) }
+}
+
+/** A driver message without the URL or token it might quote (a URL can hold ?authToken=…). */
+function withoutSecrets(message: string, secrets: readonly (string | undefined)[]): string {
+  let text = message
+  for (const secret of secrets) if (secret) text = text.split(secret).join('…')
+  return text.replace(/(authToken=)[^&\s]+/gi, '$1…')
 }
 
 /**

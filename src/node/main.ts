@@ -11,13 +11,14 @@ import sample from '../../seed/sample.json'
 import { describeLoad, loadIntoEmpty } from '../seed/write'
 import { findMigrationsFolder, migrateDatabase, openDatabase } from './database'
 import { startServer } from './server'
-import { readSettings, USAGE } from './settings'
+import { readSettings, USAGE, type ReplicaSync } from './settings'
 
 // From src/node/main.ts (tsx) and from its bundle dist/node.mjs alike.
 const MIGRATIONS_FOLDER = findMigrationsFolder(import.meta.url)
 
 // A remote libsql URL can carry an auth token (?authToken=…): only file paths are logged.
-const describeDatabase = (url: string) => (url.startsWith('file:') ? url : 'remote libsql')
+const describeDatabase = (url: string, sync: ReplicaSync | null) =>
+  !url.startsWith('file:') ? 'remote libsql' : sync ? `${url} (embedded replica of a remote libsql, synced every ${sync.intervalSeconds} s)` : url
 
 const settings = readSettings(process.env, process.argv.slice(2))
 if (!settings.ok) {
@@ -28,7 +29,7 @@ if (!settings.ok) {
   console.error(`mailconf: ${settings.error.message}`)
   process.exit(2)
 }
-const { host, port, databaseUrl, authToken, seedSample, migrateOnly, limits, doctor } = settings.value
+const { host, port, databaseUrl, authToken, sync, seedSample, migrateOnly, limits, doctor } = settings.value
 // The environment is the bindings: ADMIN_TOKEN, LOG_LEVEL, PROXY_COUNT, … under the same names.
 const bindings: Bindings = process.env
 const logger = loggerFor(bindings.LOG_LEVEL)
@@ -42,7 +43,7 @@ try {
     process.exit(2)
   }
   logSignerWarnings(logger, signing)
-  const { client, db } = openDatabase(databaseUrl, authToken)
+  const { client, db } = openDatabase(databaseUrl, authToken, sync)
   await migrateDatabase(client, MIGRATIONS_FOLDER)
   if (seedSample) {
     const loaded = describeLoad(await loadIntoEmpty(db, sample))
@@ -50,12 +51,12 @@ try {
     logger.log('info', `seed/sample.json: ${loaded.value}`)
   }
   if (migrateOnly) {
-    logger.log('info', 'database ready', { database: describeDatabase(databaseUrl) })
+    logger.log('info', 'database ready', { database: describeDatabase(databaseUrl, sync) })
     client.close()
     process.exit(0)
   }
   const server = await startServer({ host, port, bindings, client, db, limits, doctor })
-  logger.log('info', 'listening', { url: server.url, database: describeDatabase(databaseUrl) })
+  logger.log('info', 'listening', { url: server.url, database: describeDatabase(databaseUrl, sync) })
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

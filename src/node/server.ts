@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createApp } from '../app/create-app'
 import type { Db } from '../db/client'
+import { singleHandle } from '../db/database'
 import type { Bindings } from '../app/env'
 import { nodeDoctor } from './doctor/service'
 import { prometheusMetrics } from './metrics'
@@ -46,7 +47,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const peers = new WeakMap<Request, string>()
   // The doctor asks this very app what it would answer (in-process, no socket).
   const doctor = nodeDoctor(async (request) => app.fetch(request, options.bindings), options.doctor ?? DEFAULT_NETWORK)
-  const app = createApp({ database: () => options.db, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() })
+  const database = singleHandle(options.db)
+  const app = createApp({ database: () => database, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() })
   const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
     const peer = node.incoming.socket.remoteAddress
     if (peer !== undefined) peers.set(request, peer)

@@ -7,12 +7,16 @@ import { MIN_METRICS_TOKEN_LENGTH } from '../app/metrics'
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 import { parsePort, parseResolver } from '../doctor/settings'
+import { databaseFilePath } from './database'
 import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
 
 const DEFAULT_HOST = '127.0.0.1'
 /** automx2's port, so an NGINX site written for automx2 works unchanged. */
 export const DEFAULT_PORT = 4243
 const DEFAULT_DATABASE_URL = 'file:./data/mailconf.db'
+/** As long as the domain cache's default TTL: a change reaches a replica's readers within about two. */
+const DEFAULT_SYNC_INTERVAL_SECONDS = 60
+const SYNC_URL_SCHEMES = new Set(['libsql:', 'https:', 'http:', 'wss:', 'ws:'])
 
 
 /**
@@ -44,16 +48,28 @@ export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
   --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
 
 environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
-  LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
+  LIBSQL_AUTH_TOKEN, LIBSQL_SYNC_URL (none: LIBSQL_URL is the database; set: LIBSQL_URL is a file:
+  embedded replica of it), LIBSQL_SYNC_INTERVAL_SECONDS (${DEFAULT_SYNC_INTERVAL_SECONDS}), PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
   HTTP_HEADERS_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.headersTimeoutMs}), HTTP_REQUEST_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.requestTimeoutMs}),
   HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections}),
   DOCTOR_RESOLVER (the system's), DOCTOR_HTTPS_PORT (443), DOCTOR_HTTP_PORT (80)`
+
+/**
+ * A Turso embedded replica: LIBSQL_URL is a local file that libsql keeps in sync with the primary
+ * at `url` (LIBSQL_SYNC_URL); reads are local, writes go to the primary (README "Caches and replicas").
+ */
+export interface ReplicaSync {
+  readonly url: string
+  readonly intervalSeconds: number
+}
 
 export interface ServerSettings {
   readonly host: string
   readonly port: number
   readonly databaseUrl: string
   readonly authToken: string | undefined
+  /** Null: LIBSQL_URL is the database itself. */
+  readonly sync: ReplicaSync | null
   readonly seedSample: boolean
   /** Prepare the database and exit: how a remote libsql/Turso database gets its migrations. */
   readonly migrateOnly: boolean
@@ -83,6 +99,37 @@ function readDoctorNetwork(env: Readonly<Record<string, string | undefined>>): R
 }
 
 export type SettingsError = { readonly kind: 'help' } | { readonly kind: 'invalid'; readonly message: string }
+
+/**
+ * LIBSQL_SYNC_URL and LIBSQL_SYNC_INTERVAL_SECONDS. The URL is never quoted back: a libsql URL can
+ * carry its token (?authToken=…).
+ */
+function readReplicaSync(env: Readonly<Record<string, string | undefined>>, databaseUrl: string): Result<ReplicaSync | null, string> {
+  const url = env.LIBSQL_SYNC_URL?.trim()
+  const intervalText = env.LIBSQL_SYNC_INTERVAL_SECONDS?.trim()
+  if (!url) {
+    return intervalText ? fail('LIBSQL_SYNC_INTERVAL_SECONDS is set but LIBSQL_SYNC_URL is not: the interval is how often an embedded replica syncs') : ok(null)
+  }
+  let scheme: string
+  try {
+    scheme = new URL(url).protocol
+  } catch {
+    scheme = ''
+  }
+  if (!SYNC_URL_SCHEMES.has(scheme)) return fail('LIBSQL_SYNC_URL must be the libsql:, https: or http: URL of the primary database (the value is not shown: it may hold a token)')
+  const file = databaseFilePath(databaseUrl)
+  if (!file || file === ':memory:') {
+    return fail('LIBSQL_SYNC_URL needs LIBSQL_URL to be a local file: URL, the embedded replica it keeps in sync (for example file:./data/replica.db)')
+  }
+  let intervalSeconds = DEFAULT_SYNC_INTERVAL_SECONDS
+  if (intervalText) {
+    if (!/^\d+$/.test(intervalText) || Number(intervalText) < 1 || Number(intervalText) > 86_400) {
+      return fail(`LIBSQL_SYNC_INTERVAL_SECONDS must be a whole number from 1 to 86400, got ${JSON.stringify(intervalText)}`)
+    }
+    intervalSeconds = Number(intervalText)
+  }
+  return ok({ url, intervalSeconds })
+}
 
 export function readSettings(
   env: Readonly<Record<string, string | undefined>>,
@@ -121,11 +168,15 @@ export function readSettings(
   }
   const doctor = readDoctorNetwork(env)
   if (!doctor.ok) return fail({ kind: 'invalid', message: doctor.error })
+  const databaseUrl = env.LIBSQL_URL?.trim() || DEFAULT_DATABASE_URL
+  const sync = readReplicaSync(env, databaseUrl)
+  if (!sync.ok) return fail({ kind: 'invalid', message: sync.error })
   return ok({
     host: env.HOST?.trim() || DEFAULT_HOST,
     port,
-    databaseUrl: env.LIBSQL_URL?.trim() || DEFAULT_DATABASE_URL,
+    databaseUrl,
     authToken: env.LIBSQL_AUTH_TOKEN || undefined,
+    sync: sync.value,
     seedSample,
     migrateOnly,
     limits,

@@ -19,19 +19,26 @@ import { ADMIN, resetDatabase, seed } from '../support/worker'
 // These tests need workerd-only facilities (see each describe); tables are read through the D1 target.
 const tableContents = () => tableContentsOf(workerTarget)
 
-/** A D1 binding that works for its first `healthyCalls` uses, then fails as a lost connection does. */
+/**
+ * A D1 binding that works for its first `healthyCalls` uses (of it or of its sessions), then fails as
+ * a lost connection does. Opening a session and reading its bookmark send nothing, so they never fail.
+ */
 function failingD1(healthyCalls = 0): D1Database {
   let calls = 0
-  return new Proxy(env.DB, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property)
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) => {
-        if (calls++ >= healthyCalls) throw new Error('D1_ERROR: Network connection lost.')
-        return (value as (...a: unknown[]) => unknown).apply(target, args)
-      }
-    },
-  })
+  const failing = <T extends D1Database | D1DatabaseSession>(real: T): T =>
+    new Proxy(real, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property)
+        if (typeof value !== 'function') return value
+        if (property === 'withSession') return (...args: unknown[]) => failing((value as (...a: unknown[]) => D1DatabaseSession).apply(target, args))
+        if (property === 'getBookmark') return (value as () => string | null).bind(target)
+        return (...args: unknown[]) => {
+          if (calls++ >= healthyCalls) throw new Error('D1_ERROR: Network connection lost.')
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    })
+  return failing(env.DB)
 }
 
 /**
@@ -39,19 +46,25 @@ function failingD1(healthyCalls = 0): D1Database {
  * middle: the real D1 runs the first half, then fails, and must roll all of it back.
  */
 function d1FailingMidBatch(): D1Database {
-  return new Proxy(env.DB, {
-    get(target, property) {
-      if (property === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          const middle = Math.ceil(statements.length / 2)
-          const poison = target.prepare('INSERT INTO provider (id, name, short_name) VALUES (NULL, NULL, NULL)')
-          return target.batch([...statements.slice(0, middle), poison, ...statements.slice(middle)])
-        }
-      }
-      const value: unknown = Reflect.get(target, property)
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
-    },
+  return withBatches((target, statements) => {
+    const middle = Math.ceil(statements.length / 2)
+    const poison = target.prepare('INSERT INTO provider (id, name, short_name) VALUES (NULL, NULL, NULL)')
+    return target.batch([...statements.slice(0, middle), poison, ...statements.slice(middle)])
   })
+}
+
+/** The D1 binding with `batch` replaced, on the binding and on every session opened from it (admin writes run in one). */
+function withBatches(batch: (target: D1Database | D1DatabaseSession, statements: D1PreparedStatement[]) => Promise<D1Result[]>): D1Database {
+  const replaced = <T extends D1Database | D1DatabaseSession>(real: T): T =>
+    new Proxy(real, {
+      get(target, property) {
+        if (property === 'batch') return (statements: D1PreparedStatement[]) => batch(target, statements)
+        const value: unknown = Reflect.get(target, property)
+        if (property === 'withSession') return (...args: unknown[]) => replaced((value as (...a: unknown[]) => D1DatabaseSession).apply(target, args))
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+      },
+    })
+  return replaced(env.DB)
 }
 
 const send = (url: string, init: RequestInit, DB: D1Database) =>
@@ -176,23 +189,15 @@ describe('a write batch failing in its middle leaves the database exactly as bef
     // Another request writes a domain of the document after the emptiness check, just before the
     // import's batch: its insert of third.test (late in the batch) hits the unique index.
     let injected = false
-    const racing = new Proxy(env.DB, {
-      get(target, property) {
-        if (property === 'batch') {
-          return async (statements: D1PreparedStatement[]) => {
-            if (!injected) {
-              injected = true
-              await target.batch([
-                target.prepare("INSERT INTO provider (id, name, short_name) VALUES (99, 'Racer', 'Racer')"),
-                target.prepare("INSERT INTO domain (id, name, provider_id) VALUES (99, 'third.test', 99)"),
-              ])
-            }
-            return target.batch(statements)
-          }
-        }
-        const value: unknown = Reflect.get(target, property)
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
-      },
+    const racing = withBatches(async (target, statements) => {
+      if (!injected) {
+        injected = true
+        await env.DB.batch([
+          env.DB.prepare("INSERT INTO provider (id, name, short_name) VALUES (99, 'Racer', 'Racer')"),
+          env.DB.prepare("INSERT INTO domain (id, name, provider_id) VALUES (99, 'third.test', 99)"),
+        ])
+      }
+      return target.batch(statements)
     })
     const response = await send('/admin/import', json('POST', OTHER), racing)
     expect(injected).toBe(true)

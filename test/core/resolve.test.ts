@@ -2,7 +2,9 @@ import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { parseEmailAddress } from '../../src/core/address'
 import { createD1Db } from '../../src/db/client'
-import { resolveAccount, type FindUser, type ResolveDeps } from '../../src/core/resolve'
+import { resolveAccount, resolveDocument, type FindUser, type ResolveDeps } from '../../src/core/resolve'
+import { DomainCache } from '../../src/db/domain-cache'
+import type { ResolvedAccount } from '../../src/core/account'
 import type { EmailAddress } from '../../src/core/model'
 import { resetDatabase, seed } from '../support/worker'
 
@@ -59,5 +61,67 @@ describe('resolveAccount', () => {
       throw new Error('connect ECONNREFUSED')
     }
     await expect(resolveAccount(deps(findUser), { domain: 'dir.example', who: address('a@dir.example') })).rejects.toThrow('connect ECONNREFUSED')
+  })
+})
+
+describe('resolveDocument', () => {
+  const cached = (findUser?: FindUser): ResolveDeps => ({
+    db: createD1Db(env.DB),
+    cache: new DomainCache({ ttlMs: 60_000, maxEntries: 10 }),
+    ...(findUser ? { directory: () => findUser } : {}),
+  })
+  const renderer = () => {
+    const seen: (ResolvedAccount['who'])[] = []
+    const render = (account: ResolvedAccount) => {
+      seen.push(account.who)
+      return { status: 200 as const, body: `${account.domain} ${account.servers.map((s) => s.usernameTemplate).join(' ')} #${seen.length}` }
+    }
+    return { seen, render }
+  }
+
+  it('renders the document of a domain once per cache entry, from the account without a user, for every user', async () => {
+    const deps = cached()
+    const { seen, render } = renderer()
+    const first = await resolveDocument(deps, { domain: 'plain.example', who: address('a@plain.example') }, 'k', render)
+    const second = await resolveDocument(deps, { domain: 'plain.example', who: address('b@plain.example') }, 'k', render)
+    expect(first).toEqual({ status: 200, body: 'plain.example %EMAILADDRESS% %EMAILADDRESS% #1', perUser: false })
+    expect(second).toEqual(first)
+    expect(seen).toEqual([null])
+    // Another key is another document.
+    expect((await resolveDocument(deps, { domain: 'plain.example', who: null }, 'other', render))?.body).toMatch(/#2$/)
+  })
+
+  it('renders again once the cache is cleared (an admin write)', async () => {
+    const deps = cached()
+    const { seen, render } = renderer()
+    await resolveDocument(deps, { domain: 'plain.example', who: null }, 'k', render)
+    deps.cache?.clear()
+    expect((await resolveDocument(deps, { domain: 'plain.example', who: null }, 'k', render))?.body).toMatch(/#2$/)
+    expect(seen).toHaveLength(2)
+  })
+
+  it('renders every time without a cache', async () => {
+    const { seen, render } = renderer()
+    const deps: ResolveDeps = { db: createD1Db(env.DB) }
+    await resolveDocument(deps, { domain: 'plain.example', who: null }, 'k', render)
+    await resolveDocument(deps, { domain: 'plain.example', who: null }, 'k', render)
+    expect(seen).toEqual([null, null])
+  })
+
+  it('renders the document of a directory user for that user every time, and never keeps it', async () => {
+    const findUser: FindUser = async (_ldap, who) => ({ loginName: who.localPart, displayName: null })
+    const deps = cached(findUser)
+    const { seen, render } = renderer()
+    const john = await resolveDocument(deps, { domain: 'dir.example', who: address('john@dir.example') }, 'k', render)
+    const jane = await resolveDocument(deps, { domain: 'dir.example', who: address('jane@dir.example') }, 'k', render)
+    expect(john).toEqual({ status: 200, body: 'dir.example john john #1', perUser: true })
+    expect(jane).toEqual({ status: 200, body: 'dir.example jane jane #2', perUser: true })
+    expect(seen.map((who) => who?.address)).toEqual(['john@dir.example', 'jane@dir.example'])
+  })
+
+  it('answers null for a domain nobody serves, without rendering', async () => {
+    const { seen, render } = renderer()
+    expect(await resolveDocument(cached(), { domain: 'nowhere.example', who: null }, 'k', render)).toBeNull()
+    expect(seen).toEqual([])
   })
 })

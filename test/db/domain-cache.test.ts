@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cacheTtlMs, DomainCache } from '../../src/db/domain-cache'
+import { cacheTtlMs, DomainCache, RenderedDocuments } from '../../src/db/domain-cache'
 import { aDomainConfig } from '../support/build'
 
 function clock(start = 1_000) {
@@ -50,6 +50,49 @@ describe('DomainCache', () => {
     cache.set('example.net', aDomainConfig())
     cache.clear()
     expect(cache.get('example.net')).toBeUndefined()
+  })
+})
+
+describe('documents kept with an entry', () => {
+  const rendering = () => {
+    let count = 0
+    return { render: () => ({ status: 200 as const, body: `document ${++count}` }), count: () => count }
+  }
+
+  it('renders a document once per key and entry', () => {
+    const cache = new DomainCache({ ttlMs: 1000, maxEntries: 10 })
+    const entry = cache.set('example.net', aDomainConfig())
+    const { render, count } = rendering()
+    expect(entry.documents.get('autoconfig', render)).toEqual({ status: 200, body: 'document 1' })
+    expect(cache.entry('example.net')?.documents.get('autoconfig', render)).toEqual({ status: 200, body: 'document 1' })
+    expect(entry.documents.get('other', render).body).toBe('document 2')
+    expect(count()).toBe(2)
+  })
+
+  it('starts without documents when the entry is replaced or the cache cleared', () => {
+    const cache = new DomainCache({ ttlMs: 1000, maxEntries: 10 })
+    const { render } = rendering()
+    cache.set('example.net', aDomainConfig()).documents.get('autoconfig', render)
+    expect(cache.set('example.net', aDomainConfig()).documents.get('autoconfig', render).body).toBe('document 2')
+    cache.clear()
+    expect(cache.entry('example.net')).toBeUndefined()
+  })
+
+  it('keeps at most 16 documents per entry, and renders the others every time', () => {
+    const documents = new RenderedDocuments()
+    const { render, count } = rendering()
+    for (let i = 0; i < 16; i++) documents.get(`host${i}`, render)
+    documents.get('host16', render)
+    documents.get('host16', render)
+    documents.get('host0', render)
+    expect(count()).toBe(18)
+  })
+
+  it('hands back an entry nothing keeps when the TTL is 0', () => {
+    const cache = new DomainCache({ ttlMs: 0, maxEntries: 10 })
+    const config = aDomainConfig()
+    expect(cache.set('example.net', config).config).toBe(config)
+    expect(cache.entry('example.net')).toBeUndefined()
   })
 })
 

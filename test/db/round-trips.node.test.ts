@@ -3,6 +3,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
 import { createApp } from '../../src/app/create-app'
 import { createLibsqlDb } from '../../src/db/client'
+import { singleHandle } from '../../src/db/database'
 import { seed } from '../support/target'
 import { countingLibsql } from '../support/node/counting-libsql'
 import { startNodeTarget } from '../support/node/node-target'
@@ -23,7 +24,7 @@ describe('libsql round trips per config request', () => {
     ['a request without an address', 'https://autoconfig.example.org/mail/config-v1.1.xml', 200],
   ])('Autoconfig for %s sends one statement in one round trip', async (_case, url, status) => {
     const counter = countingLibsql(target.client)
-    const app = createApp({ database: () => createLibsqlDb(counter.client) })
+    const app = createApp({ database: () => singleHandle(createLibsqlDb(counter.client)) })
     const response = await app.fetch(new Request(url), BINDINGS)
     expect(response.status).toBe(status)
     expect(counter.statements).toHaveLength(1)
@@ -33,7 +34,7 @@ describe('libsql round trips per config request', () => {
 
   it('sends nothing for a repeated request within the cache window (one database handle, one cache)', async () => {
     const counter = countingLibsql(target.client)
-    const db = createLibsqlDb(counter.client)
+    const db = singleHandle(createLibsqlDb(counter.client))
     const app = createApp({ database: () => db })
     for (const address of ['a%40example.net', 'b%40example.net', 'a%40nowhere.example', 'b%40nowhere.example']) {
       await app.fetch(new Request(`https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=${address}`), BINDINGS)
@@ -43,7 +44,7 @@ describe('libsql round trips per config request', () => {
 
   it('sends nothing for a request refused before the lookup', async () => {
     const counter = countingLibsql(target.client)
-    const app = createApp({ database: () => createLibsqlDb(counter.client) })
+    const app = createApp({ database: () => singleHandle(createLibsqlDb(counter.client)) })
     const response = await app.fetch(new Request('https://x.example/mail/config-v1.1.xml?emailaddress=nope'), BINDINGS)
     expect(response.status).toBe(400)
     expect(counter.roundTrips()).toBe(0)
@@ -60,7 +61,7 @@ describe('libsql round trips per config request', () => {
   it('writes a seed in one batch after two reads (count, next ids)', async () => {
     await target.reset()
     const counter = countingLibsql(target.client)
-    const app = createApp({ database: () => createLibsqlDb(counter.client) })
+    const app = createApp({ database: () => singleHandle(createLibsqlDb(counter.client)) })
     const response = await app.fetch(
       new Request('https://x.example/initdb/', { method: 'POST', headers: { Authorization: 'Bearer round-trip-admin-token' }, body: JSON.stringify(sample) }),
       { ...BINDINGS, ADMIN_TOKEN: 'round-trip-admin-token' },

@@ -21,7 +21,7 @@ function setup(overrides: Partial<FindUserOptions> = {}) {
   const findUser = createFindUser({
     timeoutMs: 2_000,
     readSecret: () => undefined,
-    logger: { log: (level, message, fields = {}) => lines.push({ level, message, fields }) },
+    logger: { log: (level, message, fields = {}) => lines.push({ level, message, fields }), logs: () => true },
     limits: parseGateLimits({ LDAP_CIRCUIT_FAILURES: '0' }),
     allowPrivate: true,
     ...overrides,

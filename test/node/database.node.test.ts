@@ -4,13 +4,14 @@
  * The failure is real: the server's libsql client is closed under it, so every statement throws.
  * Also where the Node entry finds its migrations.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import sample from '../../seed/sample.json'
-import { findMigrationsFolder } from '../../src/node/database'
+import { findMigrationsFolder, openDatabase } from '../../src/node/database'
 import { adminHeaders, seed } from '../support/target'
 import { startNodeTarget } from '../support/node/node-target'
 
@@ -74,3 +75,45 @@ describe('findMigrationsFolder', () => {
     expect(() => findMigrationsFolder(pathToFileURL(join(project, 'dist', 'node.mjs')).href)).toThrow(/no schema\/migrations/)
   })
 })
+
+describe('openDatabase', () => {
+  it('opens a file: database without a sync URL as before: a local SQLite file, folder created', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mailconf-open-'))
+    const { client } = openDatabase(`file:${join(folder, 'data', 'mailconf.db')}`, undefined)
+    try {
+      await client.execute('CREATE TABLE t (x)')
+      await client.execute('INSERT INTO t VALUES (1)')
+      expect((await client.execute('SELECT x FROM t')).rows).toEqual([expect.objectContaining({ x: 1 })])
+      expect(existsSync(join(folder, 'data', 'mailconf.db'))).toBe(true)
+    } finally {
+      client.close()
+    }
+  })
+
+  // No libsql server here: the honest test of an embedded replica is its failure to make the first
+  // sync, which is what an operator with a wrong URL, token or firewall meets at start-up.
+  it('stops with an error naming LIBSQL_SYNC_URL, and neither token nor URL, when the primary cannot be reached', async () => {
+    const port = await closedPort()
+    const folder = mkdtempSync(join(tmpdir(), 'mailconf-replica-'))
+    const syncUrl = `http://127.0.0.1:${port}/?authToken=url-secret-token`
+    let error: unknown
+    try {
+      openDatabase(`file:${join(folder, 'replica.db')}`, 'very-secret-token', { url: syncUrl, intervalSeconds: 60 }).client.close()
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(error).toBeInstanceOf(Error)
+    const message = (error as Error).message
+    expect(message).toMatch(/^LIBSQL_SYNC_URL: the embedded replica could not sync with the primary \(.+\)/)
+    expect(message).not.toMatch(/very-secret-token|url-secret-token|127\.0\.0\.1:\d+\/\?/)
+  })
+})
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

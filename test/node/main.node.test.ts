@@ -200,6 +200,15 @@ describe('node dist/node.mjs', () => {
     }
   })
 
+  it('reports an embedded replica whose primary cannot be reached by its setting, without the token', () => {
+    const folder = freshFolder()
+    const result = run([], { LIBSQL_URL: `file:${join(folder, 'replica.db')}`, LIBSQL_SYNC_URL: 'http://127.0.0.1:9', LIBSQL_AUTH_TOKEN: 'very-secret-token' })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('mailconf: could not start: LIBSQL_SYNC_URL: the embedded replica could not sync with the primary')
+    expect(`${result.stdout}${result.stderr}`).not.toContain('very-secret-token')
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
   it('reports a database it cannot open without a stack trace', () => {
     const folder = freshFolder()
     writeFileSync(join(folder, 'not-a-folder'), '')

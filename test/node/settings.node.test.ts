@@ -7,7 +7,7 @@ describe('readSettings', () => {
   it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {
     expect(readSettings({}, [])).toEqual({
       ok: true,
-      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, sync: null, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
     })
   })
 
@@ -15,7 +15,7 @@ describe('readSettings', () => {
     const env = { HOST: '::', PORT: '8080', LIBSQL_URL: 'libsql://db.example.turso.io', LIBSQL_AUTH_TOKEN: 'tok' }
     expect(readSettings(env, ['--seed-sample', '--migrate-only'])).toEqual({
       ok: true,
-      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
+      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', sync: null, seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
     })
   })
 
@@ -23,6 +23,42 @@ describe('readSettings', () => {
     expect(readSettings({ HOST: '', PORT: ' ', LIBSQL_URL: '', LIBSQL_AUTH_TOKEN: '' }, [])).toMatchObject({
       ok: true,
       value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined },
+    })
+  })
+
+  describe('an embedded replica (LIBSQL_SYNC_URL)', () => {
+    const REPLICA = { LIBSQL_URL: 'file:./data/replica.db', LIBSQL_AUTH_TOKEN: 'tok' }
+
+    it('keeps LIBSQL_URL as a local replica of the primary, synced every 60 s unless told otherwise', () => {
+      expect(readSettings({ ...REPLICA, LIBSQL_SYNC_URL: 'libsql://db.example.turso.io' }, [])).toMatchObject({
+        ok: true,
+        value: { databaseUrl: 'file:./data/replica.db', authToken: 'tok', sync: { url: 'libsql://db.example.turso.io', intervalSeconds: 60 } },
+      })
+      expect(readSettings({ ...REPLICA, LIBSQL_SYNC_URL: 'https://db.example.turso.io', LIBSQL_SYNC_INTERVAL_SECONDS: '5' }, [])).toMatchObject({
+        ok: true,
+        value: { sync: { url: 'https://db.example.turso.io', intervalSeconds: 5 } },
+      })
+    })
+
+    it.each([
+      ['a remote LIBSQL_URL', { LIBSQL_URL: 'libsql://other.example.turso.io', LIBSQL_SYNC_URL: 'libsql://db.example.turso.io' }, 'LIBSQL_SYNC_URL needs LIBSQL_URL to be a local file: URL'],
+      ['an in-memory LIBSQL_URL', { LIBSQL_URL: 'file::memory:', LIBSQL_SYNC_URL: 'libsql://db.example.turso.io' }, 'LIBSQL_SYNC_URL needs LIBSQL_URL to be a local file: URL'],
+      ['an interval without a sync URL', { LIBSQL_SYNC_INTERVAL_SECONDS: '5' }, 'LIBSQL_SYNC_INTERVAL_SECONDS is set but LIBSQL_SYNC_URL is not'],
+      ['an interval of 0', { ...REPLICA, LIBSQL_SYNC_URL: 'libsql://db.example.turso.io', LIBSQL_SYNC_INTERVAL_SECONDS: '0' }, 'LIBSQL_SYNC_INTERVAL_SECONDS must be a whole number from 1 to 86400'],
+    ])('refuses %s, naming the setting', (_case, env, message) => {
+      expect(readSettings(env, [])).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining(message) } })
+    })
+
+    it('refuses a sync URL that is no URL of a libsql server without quoting it (it may hold a token)', () => {
+      for (const url of ['ftp://db.example?authToken=secret-in-url', 'not a url secret-in-url', 'file:./secret-in-url.db']) {
+        const result = readSettings({ ...REPLICA, LIBSQL_SYNC_URL: url }, [])
+        expect(result).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining('LIBSQL_SYNC_URL must be the libsql:, https: or http: URL') } })
+        expect(JSON.stringify(result)).not.toContain('secret-in-url')
+      }
+    })
+
+    it('leaves an unset or empty LIBSQL_SYNC_URL as before: LIBSQL_URL is the database', () => {
+      expect(readSettings({ LIBSQL_URL: 'file:./data/mailconf.db', LIBSQL_SYNC_URL: ' ' }, [])).toMatchObject({ ok: true, value: { sync: null } })
     })
   })
 

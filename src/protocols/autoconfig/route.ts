@@ -8,7 +8,7 @@ import { failAsText, protocolRouter } from '../../app/failures'
 import type { AppEnv } from '../../app/env'
 import { requestHost } from '../../app/request-facts'
 import { countAs } from '../../app/metrics'
-import { resolveForRequest } from '../../app/resolve'
+import { resolveDocumentForRequest } from '../../app/resolve'
 import { ADDRESS_ERROR_MESSAGES, domainFromHost, parseEmailAddress, readRawQueryParam } from '../../core/address'
 import type { EmailAddress } from '../../core/model'
 import { sharedCacheControl } from '../../db/domain-cache'
@@ -45,11 +45,13 @@ const { router, fail } = protocolRouter((c, failure) => failAsText(c, failure))
 async function serveAutoconfig(c: Context<AppEnv>) {
   const target = parseRequest(c)
   if ('problem' in target) return fail(c, { kind: 'bad-request', message: target.problem })
-  const account = await resolveForRequest(c, target)
-  if (!account) return fail(c, { kind: 'unknown-domain', domain: target.domain })
-  return c.body(renderAutoconfig(account), 200, {
+  // Without a directory every user of a domain gets the same document (placeholders, §1.4): it is
+  // rendered once and kept with the domain's cache entry.
+  const document = await resolveDocumentForRequest(c, target, 'autoconfig', (account) => ({ status: 200, body: renderAutoconfig(account) }))
+  if (!document) return fail(c, { kind: 'unknown-domain', domain: target.domain })
+  return c.body(document.body, document.status, {
     ...XML_HEADERS,
-    'Cache-Control': cacheControl(account.perUser, c.env.CONFIG_CACHE_TTL_SECONDS),
+    'Cache-Control': cacheControl(document.perUser, c.env.CONFIG_CACHE_TTL_SECONDS),
   })
 }
 

@@ -8,7 +8,7 @@ import { describeFailure, protocolRouter, RETRY_AFTER, type Failure } from '../.
 import type { AppEnv } from '../../app/env'
 import { requestHost } from '../../app/request-facts'
 import { countAs } from '../../app/metrics'
-import { resolveForRequest } from '../../app/resolve'
+import { resolveDocumentForRequest } from '../../app/resolve'
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress, readRawQueryParam } from '../../core/address'
 import { anyCasePath } from './any-case-path'
 import { answerAutodiscoverV2, invalidProtocol, parseV2Protocol, type V2Answer } from './v2-render'
@@ -21,6 +21,8 @@ const ADDRESS_PATH = '/autodiscover/autodiscover.json/v1.0/:address'
 const ADDRESS_SEGMENT = 4
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
+// What c.json sends, for a body serialised once and kept (resolveDocumentForRequest).
+const JSON_NO_STORE = { 'Content-Type': 'application/json', ...NO_STORE }
 const respond = (c: Context<AppEnv>, answer: V2Answer) => c.json(answer.body, answer.status, NO_STORE)
 
 /** The v2 error body of each failure: Microsoft's codes where it has them. */
@@ -52,10 +54,15 @@ async function serveV2(c: Context<AppEnv>, rawAddress: string | null | undefined
   const protocolParam = readRawQueryParam(c.req.url, PROTOCOL_PARAM) ?? null
   const protocol = parseV2Protocol(protocolParam)
   if (protocol === null) return respond(c, invalidProtocol(protocolParam))
-  // Only the domain matters here (an endpoint URL, no user settings), so no directory lookup.
-  const account = await resolveForRequest(c, { domain: who.value.domain, who: null })
-  if (!account) return fail(c, { kind: 'unknown-domain', domain: who.value.domain })
-  return respond(c, answerAutodiscoverV2(protocol, requestHost(c), account.activeSyncUrl))
+  // Only the domain matters here (an endpoint URL, no user settings), so no directory lookup, and
+  // the answer is made once per cached domain, protocol and Host (the POX URL is built from it).
+  const host = requestHost(c)
+  const document = await resolveDocumentForRequest(c, { domain: who.value.domain, who: null }, `autodiscover.json ${protocol} ${host}`, (account) => {
+    const answer = answerAutodiscoverV2(protocol, host, account.activeSyncUrl)
+    return { status: answer.status, body: JSON.stringify(answer.body) }
+  })
+  if (!document) return fail(c, { kind: 'unknown-domain', domain: who.value.domain })
+  return c.body(document.body, document.status, JSON_NO_STORE)
 }
 
 export const autodiscoverV2 = router

@@ -126,7 +126,7 @@ describe('profileSigner with openssl verification', () => {
       const leaf = ca.issueLeaf('logged-once', 'rsa:1024', '20240101000000Z', '20240201000000Z')
       const setup = await profileSigner({ MOBILECONFIG_SIGNING_CERT: leaf.cert, MOBILECONFIG_SIGNING_KEY: leaf.pkcs8 })
       const logged: { level: string; fields: unknown }[] = []
-      const log = { log: (level: string, _message: string, fields?: unknown) => void logged.push({ level, fields }) }
+      const log = { log: (level: string, _message: string, fields?: unknown) => void logged.push({ level, fields }), logs: () => true }
       logSignerWarnings(log, setup)
       logSignerWarnings(log, setup)
       logSignerWarnings(log, await profileSigner({ MOBILECONFIG_SIGNING_CERT: leaf.cert, MOBILECONFIG_SIGNING_KEY: leaf.pkcs8 }))
