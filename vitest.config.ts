@@ -12,9 +12,10 @@ export default defineConfig({
   test: {
     // First a check that the system packages the tests run for real are there (it stops the run
     // with install instructions otherwise). Then one slapd (LDAP + LDAPS) and a silent TCP server
-    // on 127.0.0.1 for the LDAP tests of both projects: a root globalSetup runs once per run and
-    // what it provides reaches every project.
-    globalSetup: ['./test/support/node/system-packages-global-setup.ts', './test/support/node/slapd-global-setup.ts'],
+    // on 127.0.0.1 for the LDAP tests of both projects, and one PostgreSQL and one MariaDB server
+    // for the SQL-server targets: a root globalSetup runs once per run and what it provides
+    // reaches every project.
+    globalSetup: ['./test/support/node/system-packages-global-setup.ts', './test/support/node/slapd-global-setup.ts', './test/support/node/sql-global-setup.ts'],
     projects: [
       {
         // Worker tests: run inside workerd with a real local D1 (migrations applied per test file).

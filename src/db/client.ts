@@ -17,6 +17,23 @@ export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
 
 export type { LibsqlClient }
 
+/**
+ * Which SQL the handle speaks. Queries are written once (db/sql-servers.ts says how one handle type
+ * serves all three); the few statements whose syntax differs ask this.
+ */
+export type Dialect = 'sqlite' | 'postgresql' | 'mysql'
+
+const dialects = new WeakMap<Db, Dialect>()
+
+export function registerDialect(db: Db, dialect: Dialect): void {
+  dialects.set(db, dialect)
+}
+
+/** D1 and libsql handles are not registered: SQLite is what a handle speaks unless told otherwise. */
+export function dialectOf(db: Db): Dialect {
+  return dialects.get(db) ?? 'sqlite'
+}
+
 export function createD1Db(binding: D1Database): Db {
   return drizzleD1(binding, { schema })
 }

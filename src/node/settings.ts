@@ -7,6 +7,7 @@ import { MIN_METRICS_TOKEN_LENGTH } from '../app/metrics'
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 import { parsePort, parseResolver } from '../doctor/settings'
+import { dialectOfUrl } from './database'
 import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
 
 const DEFAULT_HOST = '127.0.0.1'
@@ -41,9 +42,10 @@ const HTTP_LIMIT_SETTINGS: readonly [keyof HttpLimits, string, number, number][]
 export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
 
   --seed-sample   load seed/sample.json when the database holds no provider yet
-  --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
+  --migrate-only  apply the migrations (and --seed-sample) to DATABASE_URL, then exit
 
-environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
+environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), DATABASE_URL (${DEFAULT_DATABASE_URL};
+  postgres://, postgresql://, mysql://, file:, libsql:; LIBSQL_URL when unset),
   LIBSQL_AUTH_TOKEN, PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
   HTTP_HEADERS_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.headersTimeoutMs}), HTTP_REQUEST_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.requestTimeoutMs}),
   HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections}),
@@ -53,6 +55,8 @@ export interface ServerSettings {
   readonly host: string
   readonly port: number
   readonly databaseUrl: string
+  /** Where databaseUrl came from, for messages: DATABASE_URL, or its older name LIBSQL_URL. */
+  readonly databaseSetting: 'DATABASE_URL' | 'LIBSQL_URL'
   readonly authToken: string | undefined
   readonly seedSample: boolean
   /** Prepare the database and exit: how a remote libsql/Turso database gets its migrations. */
@@ -121,10 +125,16 @@ export function readSettings(
   }
   const doctor = readDoctorNetwork(env)
   if (!doctor.ok) return fail({ kind: 'invalid', message: doctor.error })
+  // DATABASE_URL wins; LIBSQL_URL, the name before other databases were served, is read without it.
+  const databaseSetting = env.DATABASE_URL?.trim() ? 'DATABASE_URL' : 'LIBSQL_URL'
+  const databaseUrl = env[databaseSetting]?.trim() || DEFAULT_DATABASE_URL
+  const dialect = dialectOfUrl(databaseUrl, databaseSetting)
+  if (!dialect.ok) return fail({ kind: 'invalid', message: dialect.error })
   return ok({
     host: env.HOST?.trim() || DEFAULT_HOST,
     port,
-    databaseUrl: env.LIBSQL_URL?.trim() || DEFAULT_DATABASE_URL,
+    databaseUrl,
+    databaseSetting,
     authToken: env.LIBSQL_AUTH_TOKEN || undefined,
     seedSample,
     migrateOnly,

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import sample from '../../seed/sample.json'
 import { findMigrationsFolder } from '../../src/node/database'
 import { adminHeaders, seed } from '../support/target'
-import { startNodeTarget } from '../support/node/node-target'
+import { libsqlClient, startNodeTarget } from '../support/node/node-target'
 
 const target = await startNodeTarget()
 afterAll(() => target.stop())
@@ -20,7 +20,7 @@ afterEach(() => vi.restoreAllMocks())
 
 beforeAll(async () => {
   expect((await seed(target, sample)).status).toBe(200)
-  target.client.close()
+  libsqlClient(target).close()
 })
 
 describe('libsql failures under the Node server', () => {

@@ -96,11 +96,13 @@ const findProvider = async (db: Db, id: number) => (await listProviders(db, id))
  * stay, as they are shared between domains and may serve other providers.
  */
 async function deleteProvider(db: Db, existing: ProviderView, cascade: boolean): Promise<boolean> {
-  const ownDomains = db.select({ id: domain.id }).from(domain).where(eq(domain.provider_id, existing.id))
-  const cascading = cascade
-    ? [...DOMAIN_DEPENDENTS.map(({ table, column }) => db.delete(table).where(inArray(column, ownDomains))), db.delete(domain).where(eq(domain.provider_id, existing.id))]
-    : []
-  const written = await runStatements(db, [...cascading, db.delete(provider).where(eq(provider.id, existing.id))])
+  const written = await runStatements(db, (q) => {
+    const ownDomains = q.select({ id: domain.id }).from(domain).where(eq(domain.provider_id, existing.id))
+    const cascading = cascade
+      ? [...DOMAIN_DEPENDENTS.map(({ table, column }) => q.delete(table).where(inArray(column, ownDomains))), q.delete(domain).where(eq(domain.provider_id, existing.id))]
+      : []
+    return [...cascading, q.delete(provider).where(eq(provider.id, existing.id))]
+  })
   // Refused only when a domain was added meanwhile (its foreign key holds the provider).
   return written.ok
 }
