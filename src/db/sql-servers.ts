@@ -68,7 +68,7 @@ function mysqlReturning(orm: object, builder: object): Method {
     deferred(async () => {
       if (Array.isArray(values)) {
         if (values.length !== 1 || !idColumn) throw new Error('returning() on MySQL takes one row of a table with an id')
-        const [header] = (await (builder as PromiseLike<unknown[]>)) as [{ insertId?: number }]
+        const [header] = (await insertOnce(builder as PromiseLike<unknown[]>)) as [{ insertId?: number }]
         return select(fields, eq(idColumn, header.insertId ?? 0))
       }
       if (Reflect.has(config, 'set')) {
@@ -81,11 +81,34 @@ function mysqlReturning(orm: object, builder: object): Method {
     })
 }
 
+const isPrimaryKeyDuplicate = (error: unknown): boolean => {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ('errno' in e && e.errno === 1062 && /PRIMARY/.test(e.message)) return true
+  }
+  return false
+}
+
+/**
+ * MySQL hands out an AUTO_INCREMENT id when an insert starts; a transaction writing explicit ids
+ * (an import) may take that id before the insert can store its row. Asked again, MySQL hands out
+ * one past the import's, so the insert that lost the race is retried once rather than failing.
+ */
+async function insertOnce(insert: PromiseLike<unknown[]>): Promise<unknown[]> {
+  try {
+    return await insert
+  } catch (error) {
+    if (!isPrimaryKeyDuplicate(error)) throw error
+    return await insert
+  }
+}
+
 function wrap<T extends object>(target: T, orm: object, handle: Handle): T {
   const swap = (value: unknown) => (is(value, SQLiteTable) ? (handle.tables.get(value) ?? value) : value)
   const proxy: T = new Proxy(target, {
     get(object, property) {
-      if (property === 'run' && object === orm) return method(object, 'execute')
+      // Lazy like every builder (MySQL's `execute` runs at once), so a statement built for a batch
+      // runs only when the batch does.
+      if (property === 'run' && object === orm) return (query: unknown) => deferred(async () => method(object, 'execute')(query))
       if (property === 'batch' && object === orm) {
         return () => {
           throw new Error(`${handle.dialect} has no batch: use runBatch (db/batch.ts), which runs a transaction`)
