@@ -1,6 +1,7 @@
 /** Reads for config requests: one domain's whole configuration in one SQL statement. */
 import { asc, eq, sql } from 'drizzle-orm'
-import { domain as domainTable } from '../../schema/schema'
+import { DAV_TYPES, domain as domainTable } from '../../schema/schema'
+import { authenticationOf, davPortOf, serverTypeOf, socketTypeOf, textOrNull, userNameOf } from './automx2-data'
 import type { DavServer, DomainConfig, LdapServer, MailServer, ServerType } from '../core/model'
 import { dialectOf, usingDatabase, type Db } from './client'
 
@@ -18,8 +19,11 @@ const byPreference = (a: MailServer & { id: number }, b: MailServer & { id: numb
  * than running it (about 250 µs against 100 µs on libsql, bench/README.md).
  */
 function domainQuery(db: Db) {
+  // D1 and libsql hold lowercase names only (a CHECK); on the servers automx2 may have written any
+  // case (db/automx2-data.ts), so they compare lowercased, at the cost of the unique index.
+  const name = sql.placeholder('name')
   return db.query.domain.findFirst({
-    where: eq(domainTable.name, sql.placeholder('name')),
+    where: dialectOf(db) === 'sqlite' ? eq(domainTable.name, name) : sql`lower(${domainTable.name}) = ${name}`,
     columns: { name: true },
     with: {
       provider: {
@@ -48,33 +52,28 @@ function prepareDomainQuery(db: Db): PreparedDomainQuery {
   return prepared
 }
 
+/** The row as the core model, read tolerantly where automx2 may have written it (db/automx2-data.ts). */
 function toDomainConfig(row: DomainRow): DomainConfig {
   const servers = row.serverLinks
-    .map(({ server }) => ({
-      id: server.id,
-      type: server.type,
-      hostname: server.name,
-      port: server.port,
-      socketType: server.socket_type,
-      username: server.user_name,
-      authentication: server.authentication,
-      prio: server.prio,
-    }))
+    .flatMap(({ server }) => {
+      const type = serverTypeOf(server.type)
+      const socketType = socketTypeOf(server.socket_type)
+      const authentication = authenticationOf(server.authentication)
+      if (!type || !socketType || !authentication) return []
+      const username = userNameOf(server.user_name)
+      return [{ id: server.id, type, hostname: server.name, port: server.port, socketType, username, authentication, prio: server.prio }]
+    })
     .sort(byPreference)
     .map(({ id: _id, ...mailServer }): MailServer => mailServer)
   const davServers = row.davserverLinks
     .map(({ davserver }) => davserver)
     .sort((a, b) => a.id - b.id)
-    .map(
-      (d): DavServer => ({
-        type: d.type,
-        url: d.url,
-        port: d.port,
-        useSsl: d.use_ssl,
-        domainRequired: d.domain_required,
-        username: d.user_name,
-      }),
-    )
+    .flatMap((d): DavServer[] => {
+      const type = DAV_TYPES.find((t) => t === d.type.trim().toLowerCase())
+      return type
+        ? [{ type, url: d.url, port: davPortOf(d.port, d.url), useSsl: d.use_ssl, domainRequired: d.domain_required, username: userNameOf(d.user_name) }]
+        : []
+    })
   const l = row.ldapserver
   const ldap: LdapServer | null = l
     ? {
@@ -85,18 +84,19 @@ function toDomainConfig(row: DomainRow): DomainConfig {
         searchBase: l.search_base,
         searchFilter: l.search_filter,
         attrUid: l.attr_uid,
-        attrCn: l.attr_cn,
-        bindUser: l.bind_user,
-        bindPassword: l.bind_password,
+        attrCn: textOrNull(l.attr_cn),
+        bindUser: textOrNull(l.bind_user),
+        bindPassword: textOrNull(l.bind_password),
       }
     : null
+  const { provider } = row
   return {
-    domain: row.name,
+    domain: row.name.toLowerCase(),
     provider: {
-      name: row.provider.name,
-      shortName: row.provider.short_name,
-      domains: row.provider.domains.map((d) => d.name),
-      brand: { logoUrl: row.provider.logo_url, supportUrl: row.provider.support_url, supportEmail: row.provider.support_email },
+      name: provider.name,
+      shortName: provider.short_name,
+      domains: provider.domains.map((d) => d.name.toLowerCase()),
+      brand: { logoUrl: textOrNull(provider.logo_url), supportUrl: textOrNull(provider.support_url), supportEmail: textOrNull(provider.support_email) },
     },
     servers,
     davServers,
@@ -126,7 +126,7 @@ const mysqlDomainQuery = (name: string) => sql`SELECT d.name AS name,
       'user_name', v.user_name))
     FROM davserver v JOIN davserver_domain vd ON vd.davserver_id = v.id WHERE vd.domain_id = d.id) AS davservers,
   (SELECT a.url FROM activesync a WHERE a.domain_id = d.id) AS activesync_url
-FROM domain d WHERE d.name = ${name}`
+FROM domain d WHERE LOWER(d.name) = ${name}`
 
 /** MariaDB returns JSON as text, MySQL as parsed values (mysql2 parses its JSON type). */
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value)

@@ -44,13 +44,16 @@ const TARGET_NAMES: Record<'sqlite' | ServerDialect, string> = {
 }
 
 export interface NodeTargetOptions {
-  /** A fresh database on the run's PostgreSQL or MariaDB server instead of a libsql file. */
-  readonly database?: ServerDialect
+  /**
+   * A fresh database on the run's PostgreSQL or MariaDB server instead of a libsql file, or one a
+   * test prepared (createTestDatabase), which the target then drops when it stops.
+   */
+  readonly database?: ServerDialect | TestDatabase
 }
 
 export async function startNodeTarget(settings: Settings = {}, options: NodeTargetOptions = {}): Promise<NodeTarget> {
   const folder = mkdtempSync(join(tmpdir(), 'mailconf-node-'))
-  const server: TestDatabase | null = options.database ? await createTestDatabase(options.database) : null
+  const server: TestDatabase | null = typeof options.database === 'string' ? await createTestDatabase(options.database) : (options.database ?? null)
   const connection = openDatabase(server?.url ?? `file:${join(folder, 'mailconf.db')}`, undefined)
   const { db } = connection
   await migrateDatabase(connection, MIGRATIONS_FOLDER)
