@@ -19,8 +19,9 @@ const byPreference = (a: MailServer & { id: number }, b: MailServer & { id: numb
  * than running it (about 250 µs against 100 µs on libsql, bench/README.md).
  */
 function domainQuery(db: Db) {
-  // D1 and libsql hold lowercase names only (a CHECK); on the servers automx2 may have written any
-  // case (db/automx2-data.ts), so they compare lowercased, at the cost of the unique index.
+  // D1 and libsql hold lowercase names only (a CHECK); on PostgreSQL automx2 may have written any
+  // case (db/automx2-data.ts), so it compares lowercased (served by domain_name_lower_idx,
+  // migration pg/0002). MySQL has its own statement below.
   const name = sql.placeholder('name')
   return db.query.domain.findFirst({
     where: dialectOf(db) === 'sqlite' ? eq(domainTable.name, name) : sql`lower(${domainTable.name}) = ${name}`,
@@ -108,9 +109,10 @@ function toDomainConfig(row: DomainRow): DomainConfig {
 /**
  * The same row on MySQL/MariaDB, from one statement written for it: Drizzle's relational query
  * there nests derived tables that refer to the outer row, which MariaDB cannot run (MySQL 8 can).
- * Correlated subqueries in the select list, each building JSON, are what both accept. Nested rows
- * come back in no particular order; toDomainConfig sorts servers, and provider domains carry their
- * id to be sorted by.
+ * Correlated subqueries in the select list, each building JSON, are what both accept. The name is
+ * compared as stored: MySQL's default collations ignore letter case, and keep the unique index.
+ * Nested rows come back in no particular order; toDomainConfig sorts servers, and provider domains
+ * carry their id to be sorted by.
  */
 const mysqlDomainQuery = (name: string) => sql`SELECT d.name AS name,
   (SELECT JSON_OBJECT('name', p.name, 'short_name', p.short_name, 'logo_url', p.logo_url, 'support_url', p.support_url, 'support_email', p.support_email)
@@ -126,7 +128,7 @@ const mysqlDomainQuery = (name: string) => sql`SELECT d.name AS name,
       'user_name', v.user_name))
     FROM davserver v JOIN davserver_domain vd ON vd.davserver_id = v.id WHERE vd.domain_id = d.id) AS davservers,
   (SELECT a.url FROM activesync a WHERE a.domain_id = d.id) AS activesync_url
-FROM domain d WHERE LOWER(d.name) = ${name}`
+FROM domain d WHERE d.name = ${name}`
 
 /** MariaDB returns JSON as text, MySQL as parsed values (mysql2 parses its JSON type). */
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value)
