@@ -39,6 +39,13 @@ export default defineConfig({
               // The optional Workers Analytics Engine binding (README "Metrics"), bound as a
               // deployment that turns it on would: every Worker test's config requests write to it.
               analyticsEngineDatasets: { METRICS: { dataset: 'mailconf_requests' } },
+              // Local Hyperdrive bindings to the run's PostgreSQL and MariaDB (sql-global-setup.ts
+              // sets these before the pool starts); test/db/hyperdrive.test.ts binds one as HYPERDRIVE.
+              hyperdrives: Object.fromEntries(
+                Object.entries({ HYPERDRIVE_POSTGRES: process.env.MAILCONF_TEST_HYPERDRIVE_POSTGRES, HYPERDRIVE_MYSQL: process.env.MAILCONF_TEST_HYPERDRIVE_MYSQL }).flatMap(([name, url]) =>
+                  url ? [[name, url]] : [],
+                ),
+              ),
               ratelimits: {
                 ADMIN_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
                 RATE_LIMITER_UNDER_TEST: { namespace_id: '1002', simple: { limit: 5, period: 60 } },

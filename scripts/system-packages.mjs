@@ -36,7 +36,7 @@ export const SYSTEM_PACKAGES = [
       }
     },
   },
-  { name: 'mariadb-server', purpose: 'the MySQL/MariaDB target (a real server)', present: () => executable('/usr/sbin/mariadbd') && onPath('mariadb-install-db') },
+  { name: 'mariadb-server', purpose: 'the MySQL/MariaDB target (a real server)', present: () => executable('/usr/sbin/mariadbd') && executable('/usr/bin/mariadb-install-db') },
   { name: 'chromium', purpose: 'the landing-page test (a real browser)', present: () => executable('/usr/bin/chromium') },
   { name: 'nginx-light', purpose: 'the NGINX examples, run in a real nginx', present: () => executable('/usr/sbin/nginx') || executable('/usr/bin/nginx') || onPath('nginx') },
   { name: 'openssl', purpose: 'test certificates and verifying signed Apple profiles', present: () => onPath('openssl') },

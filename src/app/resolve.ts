@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import type { EmailAddress } from '../core/model'
 import { resolveAccount, type ResolveRequest } from '../core/resolve'
 import { DomainCaches, type DomainCache } from '../db/domain-cache'
+import { cacheKeyOf } from '../db/client'
 import type { FindUser } from '../core/resolve'
 import type { FindUserOptions } from '../directory/client'
 import { allowsPrivateDirectories, parseGateLimits, parseLdapTimeout, readStringBinding } from '../directory/settings'
@@ -18,7 +19,7 @@ const caches = new DomainCaches()
 
 /** The domain cache of the request's database. */
 export function domainCacheOf(c: Context<AppEnv>): DomainCache {
-  return caches.forDatabase(c.var.db, c.env.CONFIG_CACHE_TTL_SECONDS)
+  return caches.forDatabase(cacheKeyOf(c.var.db), c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
 /**

@@ -29,6 +29,18 @@ export function registerDialect(db: Db, dialect: Dialect): void {
   dialects.set(db, dialect)
 }
 
+const cacheKeys = new WeakMap<Db, object>()
+
+/** A handle made per request stands for a longer-lived database: its domain cache is keyed by that. */
+export function registerCacheKey(db: Db, key: object): void {
+  cacheKeys.set(db, key)
+}
+
+/** What the domain cache of a handle is kept under (app/resolve.ts): the handle, unless registered. */
+export function cacheKeyOf(db: Db): object {
+  return cacheKeys.get(db) ?? db
+}
+
 /** D1 and libsql handles are not registered: SQLite is what a handle speaks unless told otherwise. */
 export function dialectOf(db: Db): Dialect {
   return dialects.get(db) ?? 'sqlite'

@@ -1,6 +1,8 @@
 /**
  * Picks the database from the Worker's bindings: the D1 binding `DB` when present, otherwise the
- * libsql server at `LIBSQL_URL` (Turso), authenticated with the secret `LIBSQL_AUTH_TOKEN`.
+ * PostgreSQL or MySQL database of the Hyperdrive binding `HYPERDRIVE` (db/hyperdrive.ts, loaded by
+ * worker.ts before the request), otherwise the libsql server at `LIBSQL_URL` (Turso),
+ * authenticated with the secret `LIBSQL_AUTH_TOKEN`.
  *
  * Handles are kept per isolate, not made per request: building the Drizzle instance walks the
  * whole schema (relations included), and the libsql client probes the server's protocol version
@@ -13,7 +15,16 @@ import { createD1Db, createLibsqlDb, type Db } from './client'
 
 const NO_DATABASE_MESSAGE =
   'no database configured: bind a D1 database as DB (wrangler.toml [[d1_databases]]), ' +
+  'a Hyperdrive configuration as HYPERDRIVE ([[hyperdrive]]), ' +
   'or set LIBSQL_URL (with the secret LIBSQL_AUTH_TOKEN) for Turso/libsql'
+
+/** db/hyperdrive.ts's opener, once worker.ts has loaded it (loadHyperdrive). */
+let hyperdriveOpener: ((binding: Hyperdrive) => Db) | null = null
+
+/** Loads the PostgreSQL/MySQL drivers for `HYPERDRIVE`: once per isolate, only when it is used. */
+export async function loadHyperdrive(): Promise<void> {
+  hyperdriveOpener ??= (await import('./hyperdrive')).openHyperdrive
+}
 
 // Keyed by the binding object: tests (and a redeploy) may hand in another one.
 const d1Handles = new WeakMap<D1Database, Db>()
@@ -24,6 +35,10 @@ export function databaseFromBindings(env: Bindings): Db {
     let db = d1Handles.get(env.DB)
     if (!db) d1Handles.set(env.DB, (db = createD1Db(env.DB)))
     return db
+  }
+  if (env.HYPERDRIVE) {
+    if (!hyperdriveOpener) throw new ConfigurationError('HYPERDRIVE: the drivers were not loaded (loadHyperdrive)')
+    return hyperdriveOpener(env.HYPERDRIVE)
   }
   const url = env.LIBSQL_URL?.trim()
   if (!url) throw new ConfigurationError(NO_DATABASE_MESSAGE)

@@ -8,17 +8,12 @@
 import { createClient, type Client } from '@libsql/client'
 import { drizzle } from 'drizzle-orm/libsql/node'
 import { migrate as migrateLibsql } from 'drizzle-orm/libsql/migrator'
-import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2'
-import { migrate as migrateMysql } from 'drizzle-orm/mysql2/migrator'
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
-import { createPool, type Pool } from 'mysql2'
+import type { Pool } from 'mysql2'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { createLibsqlDb, type Db, type Dialect } from '../db/client'
-import { createMysqlDb, createPostgresDb } from '../db/sql-servers'
 import { fail, ok, type Result } from '../core/result'
 
 /**
@@ -92,18 +87,21 @@ export type DatabaseConnection = { readonly db: Db; close(): Promise<void> } & (
 /**
  * Opens the database a URL names. Nothing is dialled yet for the servers (their drivers connect on
  * first use), so an unreachable server or wrong credentials show up at the first statement: the
- * migrations at startup, or a request answered 503.
+ * migrations at startup, or a request answered 503. The servers' drivers are imported only when
+ * asked for: a server on SQLite does not spend its start-up loading them.
  */
-export function openDatabase(url: string, authToken: string | undefined, setting = 'DATABASE_URL'): DatabaseConnection {
+export async function openDatabase(url: string, authToken: string | undefined, setting = 'DATABASE_URL'): Promise<DatabaseConnection> {
   const dialect = dialectOfUrl(url, setting)
   if (!dialect.ok) throw new Error(dialect.error)
   switch (dialect.value) {
     case 'postgresql': {
+      const [{ default: postgres }, { createPostgresDb }] = await Promise.all([import('postgres'), import('../db/sql-servers')])
       // Notices (such as "relation already exists, skipping" from a migration) are not failures.
       const client = postgres(url, { max: 10, connect_timeout: 10, onnotice: () => {} })
       return { dialect: 'postgresql', client, db: createPostgresDb(client), close: once(() => client.end({ timeout: 5 })) }
     }
     case 'mysql': {
+      const [{ createPool }, { createMysqlDb }] = await Promise.all([import('mysql2'), import('../db/sql-servers')])
       const client = createPool({ uri: url, connectionLimit: 10, connectTimeout: 10_000 })
       return { dialect: 'mysql', client, db: createMysqlDb(client), close: once(() => new Promise<void>((resolve) => client.end(() => resolve()))) }
     }
@@ -131,9 +129,13 @@ export async function migrateDatabase(connection: DatabaseConnection, migrations
   switch (connection.dialect) {
     case 'sqlite':
       return migrateLibsql(drizzle(connection.client), { migrationsFolder })
-    case 'postgresql':
-      return migratePostgres(drizzlePostgres(connection.client), { migrationsFolder: join(migrationsFolder, 'pg') })
-    case 'mysql':
-      return migrateMysql(drizzleMysql(connection.client), { migrationsFolder: join(migrationsFolder, 'mysql') })
+    case 'postgresql': {
+      const [{ drizzle: drizzlePostgres }, { migrate }] = await Promise.all([import('drizzle-orm/postgres-js'), import('drizzle-orm/postgres-js/migrator')])
+      return migrate(drizzlePostgres(connection.client), { migrationsFolder: join(migrationsFolder, 'pg') })
+    }
+    case 'mysql': {
+      const [{ drizzle: drizzleMysql }, { migrate }] = await Promise.all([import('drizzle-orm/mysql2'), import('drizzle-orm/mysql2/migrator')])
+      return migrate(drizzleMysql(connection.client), { migrationsFolder: join(migrationsFolder, 'mysql') })
+    }
   }
 }

@@ -43,7 +43,7 @@ try {
     process.exit(2)
   }
   logSignerWarnings(logger, signing)
-  const connection = openDatabase(databaseUrl, authToken, databaseSetting)
+  const connection = await openDatabase(databaseUrl, authToken, databaseSetting)
   const { db } = connection
   try {
     await migrateDatabase(connection, MIGRATIONS_FOLDER)

@@ -28,7 +28,7 @@ let network: DoctorNetwork
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'mailconf-doctor-route-'))
-  const client = openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
+  const client = await openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
   const { db } = client
   await migrateDatabase(client, MIGRATIONS_FOLDER)
   const bindings = { ADMIN_TOKEN: TOKEN, PROXY_COUNT: '1', LOG_LEVEL: 'warn' }

@@ -54,7 +54,7 @@ export interface NodeTargetOptions {
 export async function startNodeTarget(settings: Settings = {}, options: NodeTargetOptions = {}): Promise<NodeTarget> {
   const folder = mkdtempSync(join(tmpdir(), 'mailconf-node-'))
   const server: TestDatabase | null = typeof options.database === 'string' ? await createTestDatabase(options.database) : (options.database ?? null)
-  const connection = openDatabase(server?.url ?? `file:${join(folder, 'mailconf.db')}`, undefined)
+  const connection = await openDatabase(server?.url ?? `file:${join(folder, 'mailconf.db')}`, undefined)
   const { db } = connection
   await migrateDatabase(connection, MIGRATIONS_FOLDER)
   const query = async (sql: string, ...args: (string | number)[]) => {
