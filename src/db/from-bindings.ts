@@ -1,7 +1,7 @@
 /**
  * Picks the database from the Worker's bindings: the D1 binding `DB` when present, otherwise the
- * PostgreSQL or MySQL database of the Hyperdrive binding `HYPERDRIVE` (db/hyperdrive.ts, loaded by
- * worker.ts before the request), otherwise the libsql server at `LIBSQL_URL` (Turso),
+ * PostgreSQL or MySQL database of the Hyperdrive binding `HYPERDRIVE` (db/hyperdrive.ts, in the
+ * Worker built from src/worker-hyperdrive.ts), otherwise the libsql server at `LIBSQL_URL` (Turso),
  * authenticated with the secret `LIBSQL_AUTH_TOKEN`.
  *
  * Handles are kept per isolate, not made per request: building the Drizzle instance walks the
@@ -18,12 +18,15 @@ const NO_DATABASE_MESSAGE =
   'a Hyperdrive configuration as HYPERDRIVE ([[hyperdrive]]), ' +
   'or set LIBSQL_URL (with the secret LIBSQL_AUTH_TOKEN) for Turso/libsql'
 
-/** db/hyperdrive.ts's opener, once worker.ts has loaded it (loadHyperdrive). */
+/**
+ * db/hyperdrive.ts's opener, handed in by src/worker-hyperdrive.ts. Not imported here: the drivers
+ * (postgres, mysql2 and what mysql2 brings) would more than double the bundle of every Worker,
+ * including those on D1 that never use them.
+ */
 let hyperdriveOpener: ((binding: Hyperdrive) => Db) | null = null
 
-/** Loads the PostgreSQL/MySQL drivers for `HYPERDRIVE`: once per isolate, only when it is used. */
-export async function loadHyperdrive(): Promise<void> {
-  hyperdriveOpener ??= (await import('./hyperdrive')).openHyperdrive
+export function useHyperdrive(opener: (binding: Hyperdrive) => Db): void {
+  hyperdriveOpener = opener
 }
 
 // Keyed by the binding object: tests (and a redeploy) may hand in another one.
@@ -37,7 +40,9 @@ export function databaseFromBindings(env: Bindings): Db {
     return db
   }
   if (env.HYPERDRIVE) {
-    if (!hyperdriveOpener) throw new ConfigurationError('HYPERDRIVE: the drivers were not loaded (loadHyperdrive)')
+    if (!hyperdriveOpener) {
+      throw new ConfigurationError('HYPERDRIVE is bound, but this Worker has no PostgreSQL/MySQL drivers: deploy src/worker-hyperdrive.ts (wrangler.toml main)')
+    }
     return hyperdriveOpener(env.HYPERDRIVE)
   }
   const url = env.LIBSQL_URL?.trim()

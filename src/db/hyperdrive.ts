@@ -1,6 +1,6 @@
 /**
- * The Worker's PostgreSQL or MySQL database through a Hyperdrive binding (`HYPERDRIVE`). Loaded on
- * first use (worker.ts), so a Worker on D1 or libsql never evaluates the drivers.
+ * The Worker's PostgreSQL or MySQL database through a Hyperdrive binding (`HYPERDRIVE`), in the
+ * Worker built from src/worker-hyperdrive.ts (the drivers stay out of src/worker.ts's bundle).
  *
  * One client per request: workerd ties a socket to the request that opened it, so a client kept for
  * the isolate would fail on the next request. Hyperdrive keeps the pool of connections to the

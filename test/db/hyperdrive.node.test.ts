@@ -1,5 +1,5 @@
 /**
- * The Worker's Hyperdrive path (db/from-bindings.ts → db/hyperdrive.ts), run in Node against the
+ * The Worker's Hyperdrive path (db/from-bindings.ts → db/hyperdrive.ts, as src/worker-hyperdrive.ts wires it), run in Node against the
  * test run's real PostgreSQL and MariaDB: a Hyperdrive binding hands the Worker a connection string,
  * which is all this code reads, so a plain object with one stands in for it here (workerd's own
  * sockets: test/db/hyperdrive.test.ts). Precedence, one domain cache per binding, and failures
@@ -9,7 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import sample from '../../seed/sample.json'
 import { createApp } from '../../src/app/create-app'
 import type { Bindings } from '../../src/app/env'
-import { loadHyperdrive } from '../../src/db/from-bindings'
+import { useHyperdrive } from '../../src/db/from-bindings'
+import { openHyperdrive } from '../../src/db/hyperdrive'
 import { captureConsole } from '../support/capture-console'
 import { createTestDatabase, type TestDatabase } from '../support/node/sql-databases'
 import { startNodeTarget } from '../support/node/node-target'
@@ -25,7 +26,7 @@ describe.each(['postgresql', 'mysql'] as const)('HYPERDRIVE to %s', (dialect) =>
     // The migrations, as `DATABASE_URL=… npm run serve -- --migrate-only` applies them before a deploy.
     const migrated = await startNodeTarget({}, { database: { ...database, drop: async () => {} } })
     await migrated.stop()
-    await loadHyperdrive()
+    useHyperdrive(openHyperdrive)
   })
   afterAll(() => database.drop())
   afterEach(() => vi.restoreAllMocks())
@@ -54,7 +55,7 @@ describe.each(['postgresql', 'mysql'] as const)('HYPERDRIVE to %s', (dialect) =>
 })
 
 it('answers 500 naming HYPERDRIVE for a binding to neither PostgreSQL nor MySQL', async () => {
-  await loadHyperdrive()
+  useHyperdrive(openHyperdrive)
   const lines = captureConsole()
   const response = await createApp().fetch(new Request(AUTOCONFIG), { HYPERDRIVE: binding('mongodb://u:Pw-Secret-1@db.example/x'), LOG_LEVEL: 'warn' })
   expect(response.status).toBe(500)

@@ -1,5 +1,5 @@
 /**
- * The Worker over PostgreSQL and MariaDB in workerd, through local Hyperdrive bindings (miniflare's
+ * The Worker built from src/worker-hyperdrive.ts over PostgreSQL and MariaDB in workerd, through local Hyperdrive bindings (miniflare's
  * `hyperdrives`, vitest.config.ts) to the run's test servers: the drivers' sockets as workerd makes
  * them, a client per request, the whole seed-and-serve path, and the domain cache kept per binding.
  * The same code in Node, with failures: test/db/hyperdrive.node.test.ts.
@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
-import worker from '../../src/worker'
+import worker from '../../src/worker-hyperdrive'
 import { ADMIN } from '../support/worker'
 
 const AUTOCONFIG = 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40example.net'
@@ -17,6 +17,7 @@ describe.each([
   ['MariaDB', env.HYPERDRIVE_MYSQL],
 ] as const)('the Worker over %s through HYPERDRIVE', (_name, binding) => {
   it('is bound (sql-global-setup.ts names the databases before the pool starts)', () => {
+    // Fails, rather than skips, when the pool started without them: nothing else would say so.
     expect(binding?.connectionString).toMatch(/^(postgres|postgresql|mysql):\/\//)
   })
 
@@ -38,3 +39,4 @@ describe.each([
     expect(((await exported.json()) as { providers: unknown[] }).providers).toHaveLength(1)
   })
 })
+
