@@ -4,6 +4,7 @@ import { DAV_TYPES, domain as domainTable } from '../../schema/schema'
 import { authenticationOf, davPortOf, serverTypeOf, socketTypeOf, textOrNull, userNameOf } from './automx2-data'
 import type { DavServer, DomainConfig, LdapServer, MailServer, ServerType } from '../core/model'
 import { dialectOf, usingDatabase, type Db } from './client'
+import { mysqlDomainQuery, mysqlDomainRow } from './mysql-domain-query'
 
 const TYPE_ORDER: Record<ServerType, number> = { imap: 0, pop: 1, smtp: 2 }
 
@@ -21,7 +22,7 @@ const byPreference = (a: MailServer & { id: number }, b: MailServer & { id: numb
 function domainQuery(db: Db) {
   // D1 and libsql hold lowercase names only (a CHECK); on PostgreSQL automx2 may have written any
   // case (db/automx2-data.ts), so it compares lowercased (served by domain_name_lower_idx,
-  // migration pg/0002). MySQL has its own statement below.
+  // migration pg/0002). MySQL has its own statement (db/mysql-domain-query.ts).
   const name = sql.placeholder('name')
   return db.query.domain.findFirst({
     where: dialectOf(db) === 'sqlite' ? eq(domainTable.name, name) : sql`lower(${domainTable.name}) = ${name}`,
@@ -106,60 +107,14 @@ function toDomainConfig(row: DomainRow): DomainConfig {
   }
 }
 
-/**
- * The same row on MySQL/MariaDB, from one statement written for it: Drizzle's relational query
- * there nests derived tables that refer to the outer row, which MariaDB cannot run (MySQL 8 can).
- * Correlated subqueries in the select list, each building JSON, are what both accept. The name is
- * compared as stored: MySQL's default collations ignore letter case, and keep the unique index.
- * Nested rows come back in no particular order; toDomainConfig sorts servers, and provider domains
- * carry their id to be sorted by.
- */
-const mysqlDomainQuery = (name: string) => sql`SELECT d.name AS name,
-  (SELECT JSON_OBJECT('name', p.name, 'short_name', p.short_name, 'logo_url', p.logo_url, 'support_url', p.support_url, 'support_email', p.support_email)
-    FROM provider p WHERE p.id = d.provider_id) AS provider,
-  (SELECT JSON_ARRAYAGG(JSON_ARRAY(o.id, o.name)) FROM domain o WHERE o.provider_id = d.provider_id) AS provider_domains,
-  (SELECT JSON_OBJECT('id', l.id, 'name', l.name, 'port', l.port, 'use_ssl', l.use_ssl, 'search_base', l.search_base, 'search_filter', l.search_filter,
-      'attr_uid', l.attr_uid, 'attr_cn', l.attr_cn, 'bind_user', l.bind_user, 'bind_password', l.bind_password)
-    FROM ldapserver l WHERE l.id = d.ldapserver_id) AS ldapserver,
-  (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', s.id, 'prio', s.prio, 'type', s.type, 'name', s.name, 'port', s.port, 'socket_type', s.socket_type,
-      'user_name', s.user_name, 'authentication', s.authentication))
-    FROM server s JOIN server_domain sd ON sd.server_id = s.id WHERE sd.domain_id = d.id) AS servers,
-  (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', v.id, 'type', v.type, 'url', v.url, 'port', v.port, 'use_ssl', v.use_ssl, 'domain_required', v.domain_required,
-      'user_name', v.user_name))
-    FROM davserver v JOIN davserver_domain vd ON vd.davserver_id = v.id WHERE vd.domain_id = d.id) AS davservers,
-  (SELECT a.url FROM activesync a WHERE a.domain_id = d.id) AS activesync_url
-FROM domain d WHERE d.name = ${name}`
-
-/** MariaDB returns JSON as text, MySQL as parsed values (mysql2 parses its JSON type). */
-const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value)
-const flag = (value: unknown): boolean => value === true || value === 1
-
-type Row<K extends keyof DomainRow> = NonNullable<DomainRow[K]>
-
-/** The JSON built by mysqlDomainQuery, whose shape that statement fixes, in the relational row's form. */
-function fromMysqlRow(raw: Record<string, unknown>): DomainRow {
-  const provider = json(raw.provider) as Omit<Row<'provider'>, 'domains'>
-  const domains = ((json(raw.provider_domains) ?? []) as [number, string][]).sort((a, b) => a[0] - b[0]).map(([, name]) => ({ name }))
-  const ldap = json(raw.ldapserver) as Row<'ldapserver'> | null
-  const servers = (json(raw.servers) ?? []) as Row<'serverLinks'>[number]['server'][]
-  const davservers = (json(raw.davservers) ?? []) as Row<'davserverLinks'>[number]['davserver'][]
-  const activeSyncUrl = raw.activesync_url
-  return {
-    name: String(raw.name),
-    provider: { ...provider, domains },
-    ldapserver: ldap && { ...ldap, use_ssl: flag(ldap.use_ssl) },
-    serverLinks: servers.map((server) => ({ server })),
-    davserverLinks: davservers.map((d) => ({ davserver: { ...d, use_ssl: flag(d.use_ssl), domain_required: flag(d.domain_required) } })),
-    activesync: typeof activeSyncUrl === 'string' ? { url: activeSyncUrl } : null,
-  }
-}
-
+/** MySQL/MariaDB cannot run domainQuery's statement: db/mysql-domain-query.ts builds its own. */
 async function findMysqlDomainRow(db: Db, name: string): Promise<DomainRow | undefined> {
   // `run` is mysql2's query on this handle (db/sql-servers.ts): its answer is [rows, fields].
   const answer: unknown = await db.run(mysqlDomainQuery(name))
   const rows: unknown = Array.isArray(answer) ? answer[0] : undefined
   const [raw] = Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []
-  return raw ? fromMysqlRow(raw) : undefined
+  // The statement is built from the same relations as domainQuery, so its row has the same shape.
+  return raw ? (mysqlDomainRow(raw) as DomainRow) : undefined
 }
 
 /** The configuration of one domain (lowercase A-label), or null when no provider serves it. */
