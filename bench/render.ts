@@ -14,6 +14,7 @@ import { answerAutodiscoverV2 } from '../src/protocols/autodiscover/v2-render'
 import { renderDnsRecords, renderZoneFile } from '../src/dns/records'
 import { renderLanding } from '../src/protocols/landing/render'
 import { renderMobileconfig } from '../src/protocols/apple/render'
+import { renderPacc } from '../src/protocols/pacc/render'
 
 const timeArg = process.argv.indexOf('--time')
 const TIME_MS = timeArg > 0 ? Number(process.argv[timeArg + 1]) : 1000
@@ -22,7 +23,7 @@ if (!Number.isFinite(TIME_MS) || TIME_MS <= 0) throw new Error('--time needs a p
 const server = { username: '%EMAILADDRESS%', authentication: 'plain' } as const
 const config: DomainConfig = {
   domain: 'example.com',
-  provider: { name: 'Example Inc.', shortName: 'Example', domains: ['example.com', 'example.net', 'example.org'], brand: { logoUrl: null, supportUrl: null, supportEmail: null } },
+  provider: { name: 'Example Inc.', shortName: 'Example', domains: ['example.com', 'example.net', 'example.org'], brand: { logoUrl: null, supportUrl: null, supportEmail: null }, oauth2: null, documentation: null },
   servers: [
     { ...server, type: 'imap', hostname: 'imap.example.com', port: 993, socketType: 'SSL', prio: 10 },
     { ...server, type: 'smtp', hostname: 'smtp.example.com', port: 465, socketType: 'SSL', prio: 10 },
@@ -33,6 +34,8 @@ const config: DomainConfig = {
     { type: 'caldav', url: 'https://dav.example.com/caldav/', port: 443, useSsl: true, domainRequired: false, username: '%EMAILADDRESS%' },
     { type: 'carddav', url: 'https://dav.example.com/carddav/', port: 443, useSsl: true, domainRequired: false, username: '%EMAILADDRESS%' },
   ],
+  urlServers: [],
+  sieveServers: [],
   ldap: null,
   activeSyncUrl: 'https://eas.example.com/Microsoft-Server-ActiveSync',
 }
@@ -58,6 +61,11 @@ const RENDERERS: Record<string, () => string> = {
   'mobileconfig (plist)': () => renderMobileconfig({ account, servers, ids, password: null }),
   'landing page (settings)': () =>
     renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', account, servers, profile: { url: `https://autoconfig.example.com/mobileconfig?emailaddress=${encodeURIComponent(who.address)}&name=Alice`, signature: 'unsigned' } } }),
+  'PACC (JSON)': () => {
+    const body = renderPacc(domainAccount)
+    if (!body.ok) throw new Error(body.error.join('; '))
+    return body.value
+  },
   'DNS zone': () => renderZoneFile(renderDnsRecords(domainAccount, 'autoconfig.provider.example')),
 }
 

@@ -152,10 +152,12 @@ const SSL_OPTIONS = { ssl: { type: 'boolean' }, 'no-ssl': { type: 'boolean' } } 
 // ---------------------------------------------------------------------------------------------
 // Views (the API's JSON, as far as the lines use it)
 
-type ProviderView = { id: number; name: string; short_name: string; domains: string[] }
+type ProviderView = { id: number; name: string; short_name: string; oauth2: { issuer: string } | null; domains: string[] }
 type DomainView = { id: number; name: string; provider_id: number; ldapserver_id: number | null }
 type ServerView = { id: number; type: string; name: string; port: number; socket_type: string; authentication: string; user_name: string; prio: number; domains: string[] }
 type DavServerView = { id: number; type: string; url: string; port: number; use_ssl: boolean; domain_required: boolean; user_name: string; domains: string[] }
+type UrlServerView = { id: number; type: string; url: string; user_name: string; domains: string[] }
+type SieveServerView = { id: number; name: string; port: number; socket_type: string; authentication: string; user_name: string; domains: string[] }
 type LdapServerView = {
   id: number
   name: string
@@ -272,8 +274,9 @@ const dns: Command = {
   name: 'dns',
   summary: 'dns DOMAIN [--json] [--service-host HOST]\n                                 the DNS records to publish for DOMAIN',
   details: `Prints the records to publish for DOMAIN in zone-file syntax (JSON with --json): SRV records
-for its mail and DAV servers, and the autoconfig/autodiscover names pointing at this service.
-Their target is the service's SERVICE_HOSTNAME; --service-host HOST names it for this listing
+for its mail and DAV servers, the autoconfig/autodiscover/ua-auto-config names pointing at this
+service, and the PACC TXT digest of the document served now (or a ';' line saying why PACC cannot
+describe the domain). Their target is the service's SERVICE_HOSTNAME; --service-host HOST names it for this listing
 instead (sent as ?service_host=HOST). Without either, the service refuses rather than guess a
 target from the address the request reached it under.`,
   action: {
@@ -301,10 +304,15 @@ target from the address the request reached it under.`,
 
 const providers: Command = {
   name: 'providers',
-  summary: 'providers list | add NAME [--short-name S] [--logo-url URL] [--support-url URL] [--support-email ADDRESS] | rm ID [--cascade]',
-  details: `list prints: id, name, short name, domains (comma-separated).
+  summary: 'providers list | add NAME [options] | rm ID [--cascade]',
+  details: `list prints: id, name, short name, OAuth2 issuer (or -), domains (comma-separated).
 --short-name defaults to the first word of NAME. --logo-url, --support-url (https) and
---support-email brand the landing page. rm refuses a provider that still has domains
+--support-email brand the landing page. --documentation-url (https) and --documentation-descr
+name the page on setting up mail (Autoconfig <documentation>, PACC help).
+--oauth2-issuer ISSUER publishes the provider's OAuth2 server (Autoconfig <oAuth2>, PACC
+oauth-public), with --oauth2-scope, --oauth2-auth-url, --oauth2-token-url, --oauth2-client-id;
+--oauth2-only makes servers whose authentication is OAuth2 take no password.
+rm refuses a provider that still has domains
 unless --cascade is given, which deletes its domains (and their server links) too.
 --json prints the service's answer as is.`,
   actions: {
@@ -313,17 +321,26 @@ unless --cascade is given, which deletes its domains (and their server links) to
       options: JSON_OPTION,
       async run(ctx, args) {
         expectArgs(args, [])
-        show<ProviderView[]>(ctx, await call(ctx, 'GET', 'admin/providers'), (all) => all.map((p) => row(p.id, p.name, p.short_name, list(p.domains))))
+        show<ProviderView[]>(ctx, await call(ctx, 'GET', 'admin/providers'), (all) => all.map((p) => row(p.id, p.name, p.short_name, p.oauth2?.issuer ?? '-', list(p.domains))))
       },
     },
     add: {
-      usage: 'NAME [--short-name S] [--logo-url URL] [--support-url URL] [--support-email ADDRESS] [--json]',
+      usage:
+        'NAME [--short-name S] [--logo-url URL] [--support-url URL] [--support-email ADDRESS] [--documentation-url URL] [--documentation-descr TEXT] [--oauth2-issuer ISSUER [--oauth2-scope S] [--oauth2-auth-url URL] [--oauth2-token-url URL] [--oauth2-client-id ID] [--oauth2-only]] [--json]',
       options: {
         ...JSON_OPTION,
         'short-name': { type: 'string' },
         'logo-url': { type: 'string' },
         'support-url': { type: 'string' },
         'support-email': { type: 'string' },
+        'documentation-url': { type: 'string' },
+        'documentation-descr': { type: 'string' },
+        'oauth2-issuer': { type: 'string' },
+        'oauth2-scope': { type: 'string' },
+        'oauth2-auth-url': { type: 'string' },
+        'oauth2-token-url': { type: 'string' },
+        'oauth2-client-id': { type: 'string' },
+        'oauth2-only': { type: 'boolean' },
       },
       async run(ctx, args) {
         const name = oneArgument(args, 'NAME')
@@ -334,6 +351,9 @@ unless --cascade is given, which deletes its domains (and their server links) to
           logo_url: text(options['logo-url']),
           support_url: text(options['support-url']),
           support_email: text(options['support-email']),
+          documentation_url: text(options['documentation-url']),
+          documentation_descr: text(options['documentation-descr']),
+          oauth2: oauth2Option(options),
         })
         const reply = await call(ctx, 'POST', 'admin/providers', body)
         show<ProviderView>(ctx, reply, (p) => `added provider ${p.id} ${p.name} (short name ${p.short_name})`)
@@ -351,6 +371,24 @@ unless --cascade is given, which deletes its domains (and their server links) to
       },
     },
   },
+}
+
+/** The nested `oauth2` body field from the --oauth2-* options; the service checks the values. */
+function oauth2Option(options: Context['options']) {
+  const issuer = text(options['oauth2-issuer'])
+  const details = ['oauth2-scope', 'oauth2-auth-url', 'oauth2-token-url', 'oauth2-client-id', 'oauth2-only'].filter((name) => options[name] !== undefined)
+  if (issuer === undefined) {
+    if (details.length > 0) throw new UsageError(`--${details[0]} needs --oauth2-issuer`)
+    return undefined
+  }
+  return defined({
+    issuer,
+    scope: text(options['oauth2-scope']),
+    auth_url: text(options['oauth2-auth-url']),
+    token_url: text(options['oauth2-token-url']),
+    client_id: text(options['oauth2-client-id']),
+    password: options['oauth2-only'] ? false : undefined,
+  })
 }
 
 async function providerFor(ctx: Context, option: string | boolean | undefined): Promise<number> {
@@ -522,6 +560,80 @@ add caldav|carddav URL (http or https; placeholders allowed):
   },
 }
 
+const urlservers: Command = {
+  name: 'urlservers',
+  summary: 'urlservers list | add jmap|webdav URL [--username U] | rm ID | link ID DOMAIN | unlink ID DOMAIN',
+  details: `JMAP sessions and WebDAV file shares, reached by an https URL (Autoconfig 1.2 and PACC
+publish them). A server serves the domains it is linked to.
+list prints: id, type, URL, user name, domains.
+add jmap|webdav URL (https; placeholders allowed, though PACC cannot publish a URL holding one):
+  --username U         the login name template (default %EMAILADDRESS%)
+--json prints the service's answer as is.`,
+  actions: {
+    list: {
+      usage: '[--json]',
+      options: JSON_OPTION,
+      async run(ctx, args) {
+        expectArgs(args, [])
+        show<UrlServerView[]>(ctx, await call(ctx, 'GET', 'admin/urlservers'), (all) => all.map((s) => row(s.id, s.type, s.url, s.user_name, list(s.domains))))
+      },
+    },
+    add: {
+      usage: 'jmap|webdav URL [--username U] [--json]',
+      options: { ...JSON_OPTION, username: { type: 'string' } },
+      async run(ctx, args) {
+        const [type, url] = expectArgs(args, ['TYPE', 'URL']) as [string, string]
+        const body = defined({ type, url, user_name: text(ctx.options.username) })
+        show<UrlServerView>(ctx, await call(ctx, 'POST', 'admin/urlservers', body), (s) => `added URL server ${s.id}: ${s.type} ${s.url}`)
+      },
+    },
+    ...linkActions('urlservers', 'URL server'),
+  },
+}
+
+const sieveservers: Command = {
+  name: 'sieveservers',
+  summary: 'sieveservers list | add HOST [options] | rm ID | link ID DOMAIN | unlink ID DOMAIN',
+  details: `ManageSieve servers (RFC 5804), where mail programs upload filter rules (Autoconfig 1.2
+publishes them). A server serves the domains it is linked to.
+list prints: id, host, port, socket type, authentication, user name, domains.
+add HOST:
+  --port N             default 4190
+  --socket-type T      SSL, STARTTLS or plain; default STARTTLS
+  --auth A             plain, secure, NTLM or OAuth2; default plain
+  --username U         the login name template (default %EMAILADDRESS%)
+--json prints the service's answer as is.`,
+  actions: {
+    list: {
+      usage: '[--json]',
+      options: JSON_OPTION,
+      async run(ctx, args) {
+        expectArgs(args, [])
+        show<SieveServerView[]>(ctx, await call(ctx, 'GET', 'admin/sieveservers'), (all) =>
+          all.map((s) => row(s.id, s.name, s.port, s.socket_type, s.authentication, s.user_name, list(s.domains))),
+        )
+      },
+    },
+    add: {
+      usage: 'HOST [--port N] [--socket-type SSL|STARTTLS|plain] [--auth A] [--username U] [--json]',
+      options: { ...JSON_OPTION, port: { type: 'string' }, 'socket-type': { type: 'string' }, auth: { type: 'string' }, username: { type: 'string' } },
+      async run(ctx, args) {
+        const name = oneArgument(args, 'HOST')
+        const { options } = ctx
+        const body = defined({
+          name,
+          port: wholeNumber(options.port, 'port'),
+          socket_type: text(options['socket-type']),
+          authentication: text(options.auth),
+          user_name: text(options.username),
+        })
+        show<SieveServerView>(ctx, await call(ctx, 'POST', 'admin/sieveservers', body), (s) => `added ManageSieve server ${s.id}: ${s.name} port ${s.port} ${s.socket_type}, authentication ${s.authentication}`)
+      },
+    },
+    ...linkActions('sieveservers', 'ManageSieve server'),
+  },
+}
+
 // ---------------------------------------------------------------------------------------------
 // LDAP servers
 
@@ -638,4 +750,4 @@ get prints: domain, URL. --json prints the service's answer as is.`,
   },
 }
 
-export const COMMANDS: readonly Command[] = [seed, importCommand, exportCommand, purge, providers, domains, servers, davservers, ldapservers, activesync, dns]
+export const COMMANDS: readonly Command[] = [seed, importCommand, exportCommand, purge, providers, domains, servers, davservers, urlservers, sieveservers, ldapservers, activesync, dns]

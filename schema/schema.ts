@@ -16,6 +16,8 @@ export const SOCKET_TYPES = ['SSL', 'STARTTLS', 'plain'] as const
  */
 export const AUTHENTICATIONS = ['plain', 'secure', 'NTLM', 'OAuth2', 'none'] as const
 export const DAV_TYPES = ['caldav', 'carddav'] as const
+/** Servers reached by a URL that the autoconfig draft (version 1.2) and PACC name: JMAP and WebDAV file shares. */
+export const URL_SERVER_TYPES = ['jmap', 'webdav'] as const
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`)
@@ -37,6 +39,25 @@ export const provider = sqliteTable('provider', {
   support_url: text('support_url'),
   /** Where users write for help. */
   support_email: text('support_email'),
+  /**
+   * The provider's OAuth2 authorization server (docs/clients.md §5.11): its issuer (required for
+   * the rest to mean anything), scope, endpoints and the public client id. No client secret: a
+   * secret published in a public document is no secret (the draft's OAuth2 profile needs none).
+   */
+  oauth2_issuer: text('oauth2_issuer'),
+  oauth2_scope: text('oauth2_scope'),
+  oauth2_auth_url: text('oauth2_auth_url'),
+  oauth2_token_url: text('oauth2_token_url'),
+  oauth2_client_id: text('oauth2_client_id'),
+  /**
+   * Whether servers marked `OAuth2` also take the account's password (the default, and what
+   * Autoconfig's password fallback promises); false makes them OAuth2-only.
+   */
+  oauth2_password: integer('oauth2_password', { mode: 'boolean' }),
+  /** https URL of the page explaining how to set up a mail program (Autoconfig, PACC). */
+  documentation_url: text('documentation_url'),
+  /** The link text for `documentation_url`. */
+  documentation_descr: text('documentation_descr'),
 })
 
 export const ldapserver = sqliteTable('ldapserver', {
@@ -139,6 +160,66 @@ export const davserverDomain = sqliteTable(
 )
 
 /**
+ * JMAP sessions and WebDAV file shares: services reached by URL (autoconfig draft 1.2, PACC). A table
+ * of their own rather than rows of `server` or `davserver`: automx2 reads those two tables and
+ * would offer rows of types it does not know, so its own outputs stay as they were.
+ */
+export const urlserver = sqliteTable(
+  'urlserver',
+  {
+    id: integer('id').primaryKey(),
+    type: text('type', { enum: URL_SERVER_TYPES }).notNull(),
+    url: text('url').notNull(),
+    user_name: text('user_name').notNull().default('%EMAILADDRESS%'),
+  },
+  (t) => [check('urlserver_type', inList('type', URL_SERVER_TYPES)), check('urlserver_url_https', sql`${t.url} LIKE 'https://%'`)],
+)
+
+export const urlserverDomain = sqliteTable(
+  'urlserver_domain',
+  {
+    urlserver_id: integer('urlserver_id')
+      .notNull()
+      .references(() => urlserver.id, { onDelete: 'cascade' }),
+    domain_id: integer('domain_id')
+      .notNull()
+      .references(() => domain.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.urlserver_id, t.domain_id] }), index('urlserver_domain_domain_idx').on(t.domain_id)],
+)
+
+/** ManageSieve (RFC 5804) servers, where mail programs upload filter rules; its own table for the same reason. */
+export const sieveserver = sqliteTable(
+  'sieveserver',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    port: integer('port').notNull().default(4190),
+    socket_type: text('socket_type', { enum: SOCKET_TYPES }).notNull().default('STARTTLS'),
+    user_name: text('user_name').notNull().default('%EMAILADDRESS%'),
+    authentication: text('authentication', { enum: AUTHENTICATIONS }).notNull().default('plain'),
+  },
+  (t) => [
+    check('sieveserver_socket_type', inList('socket_type', SOCKET_TYPES)),
+    check('sieveserver_authentication', inList('authentication', AUTHENTICATIONS)),
+    check('sieveserver_port', sql`${t.port} BETWEEN 1 AND 65535`),
+  ],
+)
+
+export const sieveserverDomain = sqliteTable(
+  'sieveserver_domain',
+  {
+    sieveserver_id: integer('sieveserver_id')
+      .notNull()
+      .references(() => sieveserver.id, { onDelete: 'cascade' }),
+    domain_id: integer('domain_id')
+      .notNull()
+      .references(() => domain.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.sieveserver_id, t.domain_id] }), index('sieveserver_domain_domain_idx').on(t.domain_id)],
+)
+
+/**
  * The Exchange ActiveSync endpoint of a domain (mobilesync Autodiscover and Autodiscover v2,
  * docs/clients.md §2.8–§2.9). Not part of automx2's model, so it lives in its own table rather than in
  * a new column of an automx2 table; at most one per domain, and https only (EAS clients send the
@@ -166,6 +247,8 @@ export const domainRelations = relations(domain, ({ one, many }) => ({
   ldapserver: one(ldapserver, { fields: [domain.ldapserver_id], references: [ldapserver.id] }),
   serverLinks: many(serverDomain),
   davserverLinks: many(davserverDomain),
+  urlserverLinks: many(urlserverDomain),
+  sieveserverLinks: many(sieveserverDomain),
   activesync: one(activesync),
 }))
 
@@ -181,4 +264,14 @@ export const serverDomainRelations = relations(serverDomain, ({ one }) => ({
 export const davserverDomainRelations = relations(davserverDomain, ({ one }) => ({
   davserver: one(davserver, { fields: [davserverDomain.davserver_id], references: [davserver.id] }),
   domain: one(domain, { fields: [davserverDomain.domain_id], references: [domain.id] }),
+}))
+
+export const urlserverDomainRelations = relations(urlserverDomain, ({ one }) => ({
+  urlserver: one(urlserver, { fields: [urlserverDomain.urlserver_id], references: [urlserver.id] }),
+  domain: one(domain, { fields: [urlserverDomain.domain_id], references: [domain.id] }),
+}))
+
+export const sieveserverDomainRelations = relations(sieveserverDomain, ({ one }) => ({
+  sieveserver: one(sieveserver, { fields: [sieveserverDomain.sieveserver_id], references: [sieveserver.id] }),
+  domain: one(domain, { fields: [sieveserverDomain.domain_id], references: [domain.id] }),
 }))

@@ -44,12 +44,18 @@ SEED_DOCUMENT=$(cat <<EOF
 {
   "version": 2,
   "provider": "Evolution Test",
+  "documentation_url": "https://help.$DOMAIN/mail",
+  "oauth2": { "issuer": "https://login.$DOMAIN", "auth_url": "https://login.$DOMAIN/auth", "token_url": "https://login.$DOMAIN/token" },
   "domains": [{ "name": "$DOMAIN" }],
   "servers": [
     { "type": "imap", "name": "imap.$DOMAIN", "port": 993, "socket_type": "SSL", "prio": 10 },
     { "type": "imap", "name": "imap-legacy.$DOMAIN", "port": 143, "socket_type": "STARTTLS", "prio": 20 },
     { "type": "smtp", "name": "smtp.$DOMAIN", "port": 465, "socket_type": "SSL", "prio": 10 },
-    { "type": "smtp", "name": "submit.$DOMAIN", "port": 587, "socket_type": "STARTTLS", "prio": 20 }
+    { "type": "smtp", "name": "submit.$DOMAIN", "port": 587, "socket_type": "STARTTLS", "prio": 20 },
+    { "type": "jmap", "url": "https://jmap.$DOMAIN/.well-known/jmap" },
+    { "type": "caldav", "url": "https://dav.$DOMAIN/calendars/%EMAILADDRESS%/" },
+    { "type": "webdav", "url": "https://files.$DOMAIN/dav/" },
+    { "type": "managesieve", "name": "sieve.$DOMAIN" }
   ]
 }
 EOF
@@ -265,7 +271,7 @@ const userAgents = [...new Set(logged.map(([, agent]) => agent))]
 const served = {}
 for (const [, type, body] of read('document.xml').matchAll(/<(?:incoming|outgoing)Server type="([^"]+)">([\s\S]*?)<\/(?:incoming|outgoing)Server>/g)) {
   const field = (name) => body.match(new RegExp(`<${name}>([^<]*)</${name}>`))?.[1]
-  ;(served[type] ??= []).push(`${field('hostname')}:${field('port')} ${field('socketType')}`)
+  ;(served[type] ??= []).push(field('url') ?? `${field('hostname')}:${field('port')} ${field('socketType')}`)
 }
 let chosen = null
 try { chosen = JSON.parse(read('probe.json')) } catch {}

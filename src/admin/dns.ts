@@ -8,6 +8,7 @@ import { toAccount } from '../core/account'
 import { normaliseDomain } from '../core/address'
 import { findDomainConfig } from '../db/domain-query'
 import { renderDnsRecords, renderZoneFile, type DnsRecord } from '../dns/records'
+import { paccTxtRecord, renderPacc } from '../protocols/pacc/render'
 import { adminRouter, declare } from './operation'
 import { COMMON_ANSWERS, problem } from './request'
 
@@ -31,13 +32,23 @@ function publicServiceHost(candidate: string): Result<string, string> {
  * the request's host; else the answer saying why not (404 unknown domain, 409/400 no public host).
  * The DNS listing and the doctor (admin/doctor.ts) share it, so they always agree.
  */
-export async function recordsToPublish(c: Context<AppEnv>, domain: string): Promise<Result<DnsRecord[], Response>> {
+export async function recordsToPublish(c: Context<AppEnv>, domain: string): Promise<Result<Publication, Response>> {
   const config = await findDomainConfig(c.var.db, domain)
   if (!config) return fail(failAsJson(c, { kind: 'unknown-domain', domain }))
   const asked = c.req.query('service_host')
   const serviceHost = publicServiceHost(asked ?? c.env.SERVICE_HOSTNAME ?? requestHostname(c))
   if (!serviceHost.ok) return fail(c.json({ error: serviceHost.error }, asked === undefined ? 409 : 400))
-  return ok(renderDnsRecords(toAccount({ config, who: null, identity: null }), serviceHost.value))
+  const account = toAccount({ config, who: null, identity: null })
+  // The digest of the very bytes GET /.well-known/user-agent-configuration.json serves (same renderer, same data).
+  const pacc = renderPacc(account)
+  const paccTxt = pacc.ok ? await paccTxtRecord(pacc.value) : null
+  return ok({ records: renderDnsRecords(account, serviceHost.value, paccTxt), paccProblems: pacc.ok ? [] : pacc.error })
+}
+
+export interface Publication {
+  readonly records: DnsRecord[]
+  /** Why PACC cannot describe the domain (its records are then left out); empty when it can. */
+  readonly paccProblems: readonly string[]
 }
 
 /** `service_host`, as the listing and the doctor describe it. */
@@ -75,9 +86,14 @@ declare(
     if (domain === null) return c.json({ error: 'not a valid domain name' }, 400)
     const format = c.req.query('format') ?? 'zone'
     if (format !== 'zone' && format !== 'json') return c.json({ error: "format must be 'zone' or 'json'" }, 400)
-    const records = await recordsToPublish(c, domain)
-    if (!records.ok) return records.error
-    if (format === 'json') return c.json({ domain, records: records.value })
-    return c.text(renderZoneFile(records.value))
+    const published = await recordsToPublish(c, domain)
+    if (!published.ok) return published.error
+    const { records, paccProblems } = published.value
+    const pacc = paccProblems.length === 0 ? { published: true } : { published: false, problems: paccProblems }
+    if (format === 'json') return c.json({ domain, records, pacc })
+    // A zone-file comment, so the refusal is read where the records are.
+    // One line whatever the stored values hold (a row written by hand could carry a line break).
+    const note = paccProblems.length === 0 ? '' : `; PACC (ua-auto-config) not published: ${domain} cannot be described in PACC: ${paccProblems.join('; ').replace(/[\r\n]+/g, ' ')}\n`
+    return c.text(note + renderZoneFile(records))
   },
 )

@@ -69,6 +69,6 @@ declare(
     }
     const records = await recordsToPublish(c, domain)
     if (!records.ok) return records.error
-    return c.json(await run({ domain, records: records.value, address }))
+    return c.json(await run({ domain, records: records.value.records, address }))
   },
 )

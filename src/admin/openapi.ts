@@ -17,6 +17,8 @@ const TAGS = [
   ['activesync', "a domain's Exchange ActiveSync endpoint"],
   ['servers', 'IMAP, POP3 and SMTP servers, linked to the domains they serve'],
   ['davservers', 'CalDAV and CardDAV servers, linked to the domains they serve'],
+  ['urlservers', 'JMAP sessions and WebDAV file shares (https URLs), linked to the domains they serve'],
+  ['sieveservers', 'ManageSieve servers, linked to the domains they serve'],
   ['ldapservers', 'LDAP directories that give login and display names'],
   ['dns', 'the DNS records a domain publishes'],
   ['transfer', 'the whole database as a seed document, and back'],

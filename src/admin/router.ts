@@ -15,12 +15,14 @@ import { domains } from './resources/domains'
 import { ldapservers } from './resources/ldapservers'
 import { providers } from './resources/providers'
 import { servers } from './resources/servers'
+import { sieveservers } from './resources/sieveservers'
+import { urlservers } from './resources/urlservers'
 import { transfer } from './transfer'
 
 export const admin = protocolRouter(failAsJson, adminRouter()).router
 
 admin.use('*', requireAdmin)
-for (const path of ['/providers/*', '/domains/*', '/servers/*', '/davservers/*', '/ldapservers/*']) {
+for (const path of ['/providers/*', '/domains/*', '/servers/*', '/davservers/*', '/urlservers/*', '/sieveservers/*', '/ldapservers/*']) {
   admin.use(path, limitBody(ADMIN_BODY_LIMIT))
 }
 admin.route('/providers', providers)
@@ -28,6 +30,8 @@ admin.route('/domains', domains)
 admin.route('/domains', activeSync)
 admin.route('/servers', servers)
 admin.route('/davservers', davservers)
+admin.route('/urlservers', urlservers)
+admin.route('/sieveservers', sieveservers)
 admin.route('/ldapservers', ldapservers)
 admin.route('/dns', dns)
 admin.route('/doctor', doctor)

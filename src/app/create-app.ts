@@ -13,6 +13,7 @@ import { autodiscover } from '../protocols/autodiscover/route'
 import { autodiscoverV2 } from '../protocols/autodiscover/v2-route'
 import { davDiscovery } from '../protocols/dav/route'
 import { site } from '../protocols/landing/route'
+import { pacc } from '../protocols/pacc/route'
 import { clientFamily } from './client-family'
 import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
@@ -121,6 +122,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', autodiscoverV2)
   app.route('/', mobileconfig)
   app.route('/', davDiscovery)
+  app.route('/', pacc)
   app.route('/', site)
   mountAdminLazily(app, notFound)
 

@@ -15,7 +15,7 @@ import type { Failure } from './failures'
 import type { Logger } from './log'
 
 /** The protocol a route serves (POX and mobilesync share a URL; mobilesync is told by its body). */
-export type MetricsProtocol = 'autoconfig' | 'autodiscover' | 'mobilesync' | 'autodiscover_json' | 'mobileconfig' | 'dav' | 'landing'
+export type MetricsProtocol = 'autoconfig' | 'autodiscover' | 'mobilesync' | 'autodiscover_json' | 'mobileconfig' | 'dav' | 'pacc' | 'landing'
 
 export type MetricsOutcome = 'ok' | 'unknown_domain' | 'bad_request' | 'unavailable'
 

@@ -22,6 +22,9 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})*$/i
 const PLACEHOLDER = /%[A-Z]+%/
 // §1.5: Thunderbird's incoming server types (graph only behind a pref, so not counted).
 const TB_INCOMING_TYPES = ['pop3', 'imap', 'nntp', 'exchange', 'ews', 'owa']
+// §1.8: incoming types of version 1.2 that Thunderbird does not take; it skips such an entry (§1.5)
+// and Thunderbird for Android skips every type but imap (§1.6), so they cost nothing.
+const DRAFT_INCOMING_TYPES = ['jmap', 'activeSync', 'graph']
 // §1.4 authentication table, Thunderbird columns. OAuth2 counts only for built-in OAuth hosts,
 // which a self-hosted provider never is (§5.11), so it is not counted as usable here.
 const TB_INCOMING_AUTH = ['password-cleartext', 'plain', 'password-encrypted', 'secure', 'NTLM', 'GSSAPI']
@@ -99,8 +102,12 @@ export function validateAutoconfig(document: string, options: ValidatorOptions =
   let validIncoming = 0
   incoming.forEach((server, i) => {
     const where = `incomingServer[${i}]`
-    checkValues(where, server)
     const type = textOf(server['@type'])
+    if (type && DRAFT_INCOMING_TYPES.includes(type)) {
+      if (textOf(server.url) === undefined) problems.push(`§1.8: ${where} of type "${type}" has no <url>`)
+      return
+    }
+    checkValues(where, server)
     if (!type || !TB_INCOMING_TYPES.includes(type)) {
       problems.push(`§1.5: ${where} has unknown type "${type}"`)
       return
@@ -119,6 +126,13 @@ export function validateAutoconfig(document: string, options: ValidatorOptions =
   })
   if (validIncoming === 0) problems.push('§1.5: no valid incoming server (Thunderbird rejects the file)')
   if (validOutgoing === 0) problems.push('§1.5: no valid outgoing server (Thunderbird rejects the file)')
+
+  // §1.6: Thunderbird for Android reads an <oAuth2> inside <emailProvider> and fails the whole file
+  // without authURL and tokenURL; at the root (where the draft puts it) it skips it.
+  const providerOAuth2 = provider.oAuth2 as Node | undefined
+  if (checkTfa && providerOAuth2 !== undefined && (textOf(providerOAuth2.authURL) === undefined || textOf(providerOAuth2.tokenURL) === undefined)) {
+    problems.push('§1.6: <oAuth2> inside <emailProvider> without authURL and tokenURL (Thunderbird for Android rejects the file)')
+  }
 
   if (checkTfa) {
     const imap = incoming.filter((s) => textOf(s['@type']) === 'imap')

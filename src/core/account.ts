@@ -4,7 +4,7 @@
  * with their placeholders expanded), so that each protocol's renderer only maps values to its format.
  * Pure: built from the domain's data and what the directory said about the user.
  */
-import type { DavType, DomainConfig, EmailAddress, MailServer, Provider, UserIdentity } from './model'
+import type { Authentication, DavType, DomainConfig, EmailAddress, MailServer, Provider, SocketType, UrlServerType, UserIdentity } from './model'
 import { contextPath, expandPlaceholders, expandPlaceholdersInUrl } from './placeholders'
 import type { Result } from './result'
 import { choosePrimaryServers, preferEncrypted, type MissingServer, type PrimaryServers } from './server-choice'
@@ -20,6 +20,11 @@ export interface AccountServer extends Omit<MailServer, 'username'> {
    * login name, else the template expanded for the user; the template itself when nobody was named.
    */
   readonly username: string
+  /**
+   * Signs in with OAuth2 and no password: `OAuth2` while the provider says its OAuth2 servers take no
+   * password. Formats without an OAuth2 value leave such a server out (docs/clients.md §5.11).
+   */
+  readonly oauth2Only: boolean
 }
 
 export interface AccountDavServer {
@@ -40,6 +45,25 @@ export interface AccountDavServer {
   readonly username: string
 }
 
+/** A JMAP session or WebDAV share, URL and username as for DAV servers. */
+export interface AccountUrlServer {
+  readonly type: UrlServerType
+  readonly urlTemplate: string
+  readonly url: string
+  readonly usernameTemplate: string
+  readonly username: string
+}
+
+export interface AccountSieveServer {
+  readonly hostname: string
+  readonly port: number
+  readonly socketType: SocketType
+  readonly authentication: Authentication
+  readonly oauth2Only: boolean
+  readonly usernameTemplate: string
+  readonly username: string
+}
+
 export interface ResolvedAccount {
   /** The mail domain asked for (lowercase A-labels). */
   readonly domain: string
@@ -56,6 +80,8 @@ export interface ResolvedAccount {
   /** The one incoming and one outgoing server of formats that hold exactly one of each. */
   readonly primary: Result<PrimaryServers<AccountServer>, MissingServer>
   readonly davServers: readonly AccountDavServer[]
+  readonly urlServers: readonly AccountUrlServer[]
+  readonly sieveServers: readonly AccountSieveServer[]
   /** The domain's Exchange ActiveSync endpoint (https), or null. */
   readonly activeSyncUrl: string | null
   /** True when the answer depends on who asked (the directory was consulted): never cached for others. */
@@ -81,7 +107,11 @@ export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>)
     usernameTemplate: login ?? template,
     username: login ?? (who ? expandPlaceholders(template, who) : template),
   })
-  const servers = preferEncrypted(config.servers).map(({ username, ...server }): AccountServer => ({ ...server, ...usernames(username) }))
+  const passwordsWithOAuth2 = config.provider.oauth2?.password ?? true
+  const oauth2Only = (authentication: Authentication) => authentication === 'OAuth2' && !passwordsWithOAuth2
+  const servers = preferEncrypted(config.servers).map(
+    ({ username, ...server }): AccountServer => ({ ...server, ...usernames(username), oauth2Only: oauth2Only(server.authentication) }),
+  )
   const davServers = config.davServers.map(
     (dav): AccountDavServer => ({
       type: dav.type,
@@ -94,6 +124,17 @@ export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>)
       ...usernames(dav.username),
     }),
   )
+  const urlServers = config.urlServers.map(
+    (u): AccountUrlServer => ({
+      type: u.type,
+      urlTemplate: u.url,
+      url: who ? expandPlaceholdersInUrl(u.url, who) : u.url,
+      ...usernames(u.username),
+    }),
+  )
+  const sieveServers = config.sieveServers.map(
+    ({ username, ...sieve }): AccountSieveServer => ({ ...sieve, ...usernames(username), oauth2Only: oauth2Only(sieve.authentication) }),
+  )
   return {
     domain: config.domain,
     provider: config.provider,
@@ -102,7 +143,21 @@ export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>)
     servers,
     primary: choosePrimaryServers(servers),
     davServers,
+    urlServers,
+    sieveServers,
     activeSyncUrl: config.activeSyncUrl,
     perUser: who !== null && config.ldap !== null,
+  }
+}
+
+/**
+ * What a format without an OAuth2 value (POX Autodiscover, Apple profiles) can offer: mail servers
+ * that take a password, and DAV servers unless the provider's HTTP services are OAuth2-only
+ * (docs/clients.md §5.11). Such a format leaves the rest out rather than promise a password login.
+ */
+export function passwordServices(account: ResolvedAccount): { readonly servers: readonly AccountServer[]; readonly davServers: readonly AccountDavServer[] } {
+  return {
+    servers: account.servers.filter((s) => !s.oauth2Only),
+    davServers: account.provider.oauth2?.password === false ? [] : account.davServers,
   }
 }

@@ -86,11 +86,12 @@ export function stripPort(host: string): string {
   return host.trim().replace(/:\d+$/, '')
 }
 
-const SERVICE_HOST_PREFIXES = ['autoconfig.', 'autodiscover.']
+const SERVICE_HOST_PREFIXES = ['autoconfig.', 'autodiscover.', 'ua-auto-config.']
 
 /**
  * The mail domain a request is for when it names no address: `autoconfig.example.com` and
- * `example.com` (the .well-known URL) both mean example.com (docs/clients.md §1.1, §5.3). Null for hosts that are not domains (IP addresses, localhost).
+ * `example.com` (the .well-known URL) both mean example.com (docs/clients.md §1.1, §5.3), and so does
+ * `ua-auto-config.example.com` (PACC, §4.7). Null for hosts that are not domains (IP addresses, localhost).
  */
 export function domainFromHost(host: string | null | undefined): string | null {
   if (!host) return null

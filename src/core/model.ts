@@ -2,12 +2,13 @@
  * The format-neutral account configuration every renderer consumes. It knows no wire format:
  * each renderer maps these values with its own exhaustive tables.
  */
-import type { AUTHENTICATIONS, DAV_TYPES, SERVER_TYPES, SOCKET_TYPES } from '../../schema/schema'
+import type { AUTHENTICATIONS, DAV_TYPES, SERVER_TYPES, SOCKET_TYPES, URL_SERVER_TYPES } from '../../schema/schema'
 
 export type ServerType = (typeof SERVER_TYPES)[number]
 export type SocketType = (typeof SOCKET_TYPES)[number]
 export type Authentication = (typeof AUTHENTICATIONS)[number]
 export type DavType = (typeof DAV_TYPES)[number]
+export type UrlServerType = (typeof URL_SERVER_TYPES)[number]
 
 /** An address as the user typed its local part, with the domain lowercased and in A-label form. */
 export interface EmailAddress {
@@ -37,6 +38,22 @@ export interface DavServer {
   readonly username: string
 }
 
+/** A JMAP session or WebDAV file share: an https URL (placeholders allowed) and a login name. */
+export interface UrlServer {
+  readonly type: UrlServerType
+  readonly url: string
+  readonly username: string
+}
+
+/** A ManageSieve server (RFC 5804). */
+export interface SieveServer {
+  readonly hostname: string
+  readonly port: number
+  readonly socketType: SocketType
+  readonly username: string
+  readonly authentication: Authentication
+}
+
 export interface LdapServer {
   readonly id: number
   readonly host: string
@@ -60,12 +77,33 @@ export interface ProviderBrand {
   readonly supportEmail: string | null
 }
 
+/** The provider's OAuth2 authorization server (docs/clients.md §5.11); URLs are https. */
+export interface OAuth2Settings {
+  readonly issuer: string
+  readonly scope: string | null
+  readonly authUrl: string | null
+  readonly tokenUrl: string | null
+  readonly clientId: string | null
+  /** Servers marked `OAuth2` also take the account password (false: OAuth2 only). */
+  readonly password: boolean
+}
+
+/** The page that explains how to set up a mail program. */
+export interface Documentation {
+  readonly url: string
+  readonly description: string | null
+}
+
 export interface Provider {
   readonly name: string
   readonly shortName: string
   /** Every domain of the provider, the first-created first. */
   readonly domains: readonly string[]
   readonly brand: ProviderBrand
+  /** null: the provider publishes no OAuth2 settings. */
+  readonly oauth2: OAuth2Settings | null
+  /** The set-up documentation, else the support pages (brand.supportUrl); null when neither is set. */
+  readonly documentation: Documentation | null
 }
 
 /** Everything known about one mail domain, as one lookup returns it. */
@@ -75,6 +113,10 @@ export interface DomainConfig {
   /** Sorted: priority, then IMAP before POP3 before SMTP, then creation order. */
   readonly servers: readonly MailServer[]
   readonly davServers: readonly DavServer[]
+  /** JMAP and WebDAV, creation order. */
+  readonly urlServers: readonly UrlServer[]
+  /** ManageSieve, creation order. */
+  readonly sieveServers: readonly SieveServer[]
   readonly ldap: LdapServer | null
   /** The domain's Exchange ActiveSync endpoint (https), or null when it has none. */
   readonly activeSyncUrl: string | null

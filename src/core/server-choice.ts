@@ -9,6 +9,8 @@ interface Choosable {
   readonly type: ServerType
   readonly socketType: SocketType
   readonly prio: number
+  /** Takes OAuth2 tokens only, no password (core/account.ts). */
+  readonly oauth2Only?: boolean
 }
 
 const isEncrypted = (server: Choosable) => server.socketType !== 'plain'
@@ -28,10 +30,15 @@ export interface PrimaryServers<S> {
   readonly outgoing: S
 }
 
-export type MissingServer = 'incoming' | 'outgoing'
+/** The side without a usable server; `…-oauth2-only` when its only servers take OAuth2 and no password. */
+export type MissingServer = 'incoming' | 'outgoing' | 'incoming-oauth2-only' | 'outgoing-oauth2-only'
 
 /** What a format that needs one of each says when a domain lacks one. */
-export const describeMissingServer = (domain: string, missing: MissingServer) => `${domain} has no ${missing} mail server configured`
+export function describeMissingServer(domain: string, missing: MissingServer): string {
+  if (missing === 'incoming' || missing === 'outgoing') return `${domain} has no ${missing} mail server configured`
+  const side = missing === 'incoming-oauth2-only' ? 'incoming' : 'outgoing'
+  return `${domain}'s ${side} mail servers take OAuth2 only, which a configuration profile cannot express`
+}
 
 const encryptedFirst = (s: Choosable) => (isEncrypted(s) ? 0 : 1)
 const imapFirst = (s: Choosable) => (s.type === 'imap' ? 0 : 1)
@@ -43,13 +50,15 @@ const imapFirst = (s: Choosable) => (s.type === 'imap' ? 0 : 1)
  * order (the sort is stable, and servers arrive in creation order).
  */
 export function choosePrimaryServers<S extends Choosable>(servers: readonly S[]): Result<PrimaryServers<S>, MissingServer> {
-  const incoming = servers
+  // Both users of the choice log in with a password (Apple has no OAuth2 value, §5.11).
+  const usable = servers.filter((s) => !s.oauth2Only)
+  const incoming = usable
     .filter((s) => s.type !== 'smtp')
     .sort((a, b) => imapFirst(a) - imapFirst(b) || encryptedFirst(a) - encryptedFirst(b) || a.prio - b.prio)[0]
-  if (!incoming) return fail('incoming')
-  const outgoing = servers
+  if (!incoming) return fail(servers.some((s) => s.type !== 'smtp') ? 'incoming-oauth2-only' : 'incoming')
+  const outgoing = usable
     .filter((s) => s.type === 'smtp')
     .sort((a, b) => encryptedFirst(a) - encryptedFirst(b) || a.prio - b.prio)[0]
-  if (!outgoing) return fail('outgoing')
+  if (!outgoing) return fail(servers.some((s) => s.type === 'smtp') ? 'outgoing-oauth2-only' : 'outgoing')
   return ok({ incoming, outgoing })
 }

@@ -2,7 +2,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { DAV_TYPES, domain as domainTable } from '../../schema/schema'
 import { authenticationOf, davPortOf, serverTypeOf, socketTypeOf, textOrNull, userNameOf } from './automx2-data'
-import type { DavServer, DomainConfig, LdapServer, MailServer, ServerType } from '../core/model'
+import type { DavServer, DomainConfig, LdapServer, MailServer, ServerType, SieveServer, UrlServer } from '../core/model'
 import { dialectOf, usingDatabase, type Db } from './client'
 import { mysqlDomainQuery, mysqlDomainRow } from './mysql-domain-query'
 
@@ -29,12 +29,14 @@ function domainQuery(db: Db) {
     columns: { name: true },
     with: {
       provider: {
-        columns: { name: true, short_name: true, logo_url: true, support_url: true, support_email: true },
+        columns: { id: false },
         with: { domains: { columns: { name: true }, orderBy: (d) => [asc(d.id)] } },
       },
       ldapserver: true,
       serverLinks: { columns: {}, with: { server: true } },
       davserverLinks: { columns: {}, with: { davserver: true } },
+      urlserverLinks: { columns: {}, with: { urlserver: true } },
+      sieveserverLinks: { columns: {}, with: { sieveserver: true } },
       activesync: { columns: { url: true } },
     },
   })
@@ -76,6 +78,16 @@ function toDomainConfig(row: DomainRow): DomainConfig {
         ? [{ type, url: d.url, port: davPortOf(d.port, d.url), useSsl: d.use_ssl, domainRequired: d.domain_required, username: userNameOf(d.user_name) }]
         : []
     })
+  const urlServers = row.urlserverLinks
+    .map(({ urlserver }) => urlserver)
+    .sort((a, b) => a.id - b.id)
+    .map((u): UrlServer => ({ type: u.type, url: u.url, username: u.user_name }))
+  const sieveServers = row.sieveserverLinks
+    .map(({ sieveserver }) => sieveserver)
+    .sort((a, b) => a.id - b.id)
+    .map(
+      (s): SieveServer => ({ hostname: s.name, port: s.port, socketType: s.socket_type, username: s.user_name, authentication: s.authentication }),
+    )
   const l = row.ldapserver
   const ldap: LdapServer | null = l
     ? {
@@ -92,16 +104,34 @@ function toDomainConfig(row: DomainRow): DomainConfig {
       }
     : null
   const { provider } = row
+  const supportUrl = textOrNull(provider.support_url)
   return {
     domain: row.name.toLowerCase(),
     provider: {
       name: provider.name,
       shortName: provider.short_name,
       domains: provider.domains.map((d) => d.name.toLowerCase()),
-      brand: { logoUrl: textOrNull(provider.logo_url), supportUrl: textOrNull(provider.support_url), supportEmail: textOrNull(provider.support_email) },
+      brand: { logoUrl: textOrNull(provider.logo_url), supportUrl, supportEmail: textOrNull(provider.support_email) },
+      oauth2: provider.oauth2_issuer
+        ? {
+            issuer: provider.oauth2_issuer,
+            scope: provider.oauth2_scope,
+            authUrl: provider.oauth2_auth_url,
+            tokenUrl: provider.oauth2_token_url,
+            clientId: provider.oauth2_client_id,
+            password: provider.oauth2_password ?? true,
+          }
+        : null,
+      documentation: provider.documentation_url
+        ? { url: provider.documentation_url, description: provider.documentation_descr }
+        : supportUrl
+          ? { url: supportUrl, description: null }
+          : null,
     },
     servers,
     davServers,
+    urlServers,
+    sieveServers,
     ldap,
     activeSyncUrl: row.activesync?.url ?? null,
   }

@@ -2,7 +2,8 @@
  * The DNS records an operator publishes for one mail domain, derived from its servers.
  * Specs: RFC 6186 (SRV for IMAP/POP3/submission), RFC 8314 §5.1 (`_submissions`, implicit TLS
  * preferred), RFC 2782 (priority/weight, `.` = service not offered), RFC 6764 (CalDAV/CardDAV SRV and
- * TXT path); which clients read what is docs/clients.md §4.1–§4.6.
+ * TXT path), draft-ietf-mailmaint-pacc-03 (the `_ua-auto-config` TXT digest); which clients read
+ * what is docs/clients.md §4.1–§4.7.
  */
 import type { AccountDavServer, AccountServer, ResolvedAccount } from '../core/account'
 
@@ -68,8 +69,11 @@ function davRecords(dav: AccountDavServer, domain: string): DnsRecord[] {
  * labels. A label with no server gets the single `0 0 0 .` record (RFC 2782: not offered).
  * Plain-text servers are left out where the protocol has an encrypted one, as in the documents.
  * `serviceHost` is the host name of this service, target of the Autoconfig/Autodiscover names.
+ * `paccTxt` is the `_ua-auto-config` TXT text for the PACC document this service serves for the
+ * domain (protocols/pacc/render.ts), or null when PACC cannot express the domain: then neither PACC
+ * record is listed, as a client finding the name would trust no document.
  */
-export function renderDnsRecords(account: ResolvedAccount, serviceHost: string): DnsRecord[] {
+export function renderDnsRecords(account: ResolvedAccount, serviceHost: string, paccTxt: string | null = null): DnsRecord[] {
   const { domain, servers } = account
   const ranked = [
     ...servers.filter((s) => s.type !== 'smtp').map((s, i) => ({ server: s, priority: i * 10 })),
@@ -93,6 +97,11 @@ export function renderDnsRecords(account: ResolvedAccount, serviceHost: string):
   records.push({ type: 'CNAME', name: `autoconfig.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
   records.push({ type: 'CNAME', name: `autodiscover.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
   for (const dav of account.davServers) records.push(...davRecords(dav, domain))
+  if (paccTxt !== null) {
+    // §4.7: the document is fetched from ua-auto-config.<domain> and trusted when its SHA-256 is here.
+    records.push({ type: 'CNAME', name: `ua-auto-config.${fqdn(domain)}`, ttl: DNS_TTL, target: service })
+    records.push({ type: 'TXT', name: `_ua-auto-config.${fqdn(domain)}`, ttl: DNS_TTL, text: paccTxt })
+  }
   return records
 }
 

@@ -42,9 +42,9 @@ function labelOf(name: string, domain: string): string {
 }
 
 /**
- * Groups the records to publish into questions, in the listing's order. PACC (docs/clients.md §4.7)
- * needs nothing here: once dns/records.ts lists its `ua-auto-config` CNAME and `_ua-auto-config`
- * TXT digest, they are checked like the others (a TXT compares its exact text).
+ * Groups the records to publish into questions, in the listing's order. PACC's `ua-auto-config`
+ * CNAME and `_ua-auto-config` TXT digest (docs/clients.md §4.7) are checked like the others (a TXT
+ * compares its exact text, so a digest of older data is drift).
  */
 export function dnsQuestions(domain: string, records: readonly DnsRecord[]): DnsQuestion[] {
   const questions: DnsQuestion[] = []
@@ -129,8 +129,13 @@ export function checkTxt(question: Extract<DnsQuestion, { kind: 'txt' }>, found:
   // Other TXT records may share the name; only a differing record of the same key is drift.
   const key = record.text.split('=')[0] ?? ''
   const sameKey = found.values.some((text) => text.startsWith(`${key}=`))
+  // PACC (docs/clients.md §4.7): clients and caches may still hold the old document for a while, and
+  // several digests may be published at once, so the new one goes beside the old.
+  const fix = key === 'v'
+    ? `add ${zoneLines([record])} beside the old one, and remove the old one once the service's cache TTL and Cache-Control max-age have passed`
+    : `replace it with ${zoneLines([record])}`
   return sameKey
-    ? check(id, 'drift', expected, shownFound, `replace it with ${zoneLines([record])}`)
+    ? check(id, 'drift', expected, shownFound, fix)
     : check(id, 'missing', expected, `${shownFound} (no ${key}=)`, publish([record]))
 }
 

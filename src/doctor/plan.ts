@@ -153,9 +153,9 @@ export function doctorPlan(domainName: string, records: readonly DnsRecord[], ad
       role: `${dav === 'caldav' ? 'CalDAV' : 'CardDAV'} discovery (RFC 6764): Thunderbird, Apple, DAVx⁵`,
     })
   }
-  // PACC (docs/clients.md §4.7): once the service serves it, add `https:pacc` here
-  // (https://ua-auto-config.<d>/.well-known/user-agent-configuration.json) with an answer kind that
-  // also compares its SHA-256 with the `_ua-auto-config` TXT digest.
+  // PACC (docs/clients.md §4.7): its records are checked with the others (the TXT compares the
+  // digest of what the service serves now). A probe of the document itself would go here
+  // (`https:pacc`, https://ua-auto-config.<d>/.well-known/user-agent-configuration.json).
 
   // One TLS check per host a client connects to over https, required where any required probe goes.
   const tls = new Map<string, TlsTarget>()

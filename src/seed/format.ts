@@ -10,18 +10,24 @@
  * Also beyond automx2, a provider (top level of the single-provider forms, an entry of
  * `providers`) may carry `logo_url`, `support_url` and `support_email` for the landing page. They
  * are optional, so every older document stays valid and the version stays 2.
+ * Beyond automx2 too (the autoconfig draft 1.2 and PACC): a provider may carry `oauth2` (`issuer`,
+ * `scope`, `auth_url`, `token_url`, `client_id`, `password`) and `documentation_url` /
+ * `documentation_descr`; `servers` may hold `{"type": "jmap"|"webdav", "url"}` and
+ * `{"type": "managesieve", "name", "port", "socket_type"}` entries.
  * In every form a server serves every domain of the document unless it lists its own `domains`
  * (an extension: automx2 can only say "all"), and rows may carry explicit `id`s, so that
  * `GET /admin/export` can write a database out and read it back identically.
  */
 import * as z from 'zod'
-import type { davserver, ldapserver, provider as providerTable, server as serverTable } from '../../schema/schema'
+import type { davserver, ldapserver, provider as providerTable, server as serverTable, sieveserver, urlserver } from '../../schema/schema'
 import { domainName, httpsUrl, id } from '../admin/fields'
 import { davServerObject, withDavDefaults } from '../admin/resources/davservers'
 import { domainObject } from '../admin/resources/domains'
 import { ldapServerObject, withLdapDefaults } from '../admin/resources/ldapservers'
-import { providerFields, providerObject, withShortName } from '../admin/resources/providers'
+import { providerFields, providerObject, toProviderInsert } from '../admin/resources/providers'
 import { mailServerObject, noAnonymousIncoming, withServerDefaults } from '../admin/resources/servers'
+import { sieveServerObject } from '../admin/resources/sieveservers'
+import { urlServerObject } from '../admin/resources/urlservers'
 import { named, type Body } from '../admin/operation'
 import { describeIssue, toProblems, type Problem } from '../admin/problems'
 import { fail, ok, type Result } from '../core/result'
@@ -33,6 +39,8 @@ export type Linked<T> = T & { readonly domains: readonly string[] }
 
 type ServerRow = Omit<typeof serverTable.$inferInsert, 'id'> & { readonly id?: number }
 type DavServerRow = Omit<typeof davserver.$inferInsert, 'id'> & { readonly id?: number }
+type UrlServerRow = Omit<typeof urlserver.$inferInsert, 'id'> & { readonly id?: number }
+type SieveServerRow = Omit<typeof sieveserver.$inferInsert, 'id'> & { readonly id?: number }
 type LdapServerRow = typeof ldapserver.$inferInsert & { readonly id: number }
 // Every column (the landing page's logo and support fields too); `short_name` defaulted already.
 type ProviderRow = Omit<typeof providerTable.$inferInsert, 'id' | 'short_name'> & { readonly id?: number; readonly short_name: string }
@@ -52,6 +60,8 @@ export interface SeedPlan {
   readonly providers: readonly ProviderPlan[]
   readonly servers: readonly Linked<ServerRow>[]
   readonly davServers: readonly Linked<DavServerRow>[]
+  readonly urlServers: readonly Linked<UrlServerRow>[]
+  readonly sieveServers: readonly Linked<SieveServerRow>[]
   readonly ldapServers: readonly LdapServerRow[]
   /** Exchange ActiveSync URLs and the domains each one serves. */
   readonly activeSync: readonly Linked<ActiveSyncRow>[]
@@ -66,6 +76,9 @@ const seedMailServer = mailServerObject
   .superRefine(noAnonymousIncoming)
   .transform(withServerDefaults)
 const seedDavServer = davServerObject.extend({ id: id.optional(), domains: servedDomains }).strict().transform(withDavDefaults)
+const seedUrlServer = urlServerObject.extend({ id: id.optional(), domains: servedDomains }).strict()
+// ManageSieve has a table of its own, so its entry names its type where the table has no column for it.
+const seedSieveServer = sieveServerObject.extend({ id: id.optional(), type: z.literal('managesieve'), domains: servedDomains }).strict()
 const seedActiveSync = z.strictObject({
   id: id.optional(),
   type: z.literal('activesync'),
@@ -73,7 +86,7 @@ const seedActiveSync = z.strictObject({
   domains: servedDomains,
 })
 
-const SERVER_TYPES_TEXT = 'imap, pop, smtp, caldav, carddav, activesync'
+const SERVER_TYPES_TEXT = 'imap, pop, smtp, caldav, carddav, jmap, webdav, managesieve, activesync'
 const server = z.unknown().transform((value, ctx) => {
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined
   const schema =
@@ -81,7 +94,11 @@ const server = z.unknown().transform((value, ctx) => {
       ? seedDavServer
       : type === 'activesync'
         ? seedActiveSync
-        : type === 'imap' || type === 'pop' || type === 'pop3' || type === 'smtp'
+        : type === 'jmap' || type === 'webdav'
+          ? seedUrlServer
+          : type === 'managesieve'
+            ? seedSieveServer
+            : type === 'imap' || type === 'pop' || type === 'pop3' || type === 'smtp'
           ? seedMailServer
           : null
   if (schema === null) {
@@ -207,6 +224,8 @@ function crossCheck(doc: Document, domainPath: (p: number, d: number) => string)
   })
   const serverIds = new Set<unknown>()
   const davIds = new Set<unknown>()
+  const urlIds = new Set<unknown>()
+  const sieveIds = new Set<unknown>()
   const activeSyncIds = new Set<unknown>()
   const withActiveSync = new Set<string>()
   doc.servers.forEach((s, i) => {
@@ -221,6 +240,10 @@ function crossCheck(doc: Document, domainPath: (p: number, d: number) => string)
         problems.push({ path: `servers[${i}]`, message: 'only one activesync server per domain (each domain has one ActiveSync URL)' })
       }
       served.forEach((name) => withActiveSync.add(name))
+    } else if (s.type === 'jmap' || s.type === 'webdav') {
+      unique(urlIds, s.id, `servers[${i}].id`, 'URL server id')
+    } else if (s.type === 'managesieve') {
+      unique(sieveIds, s.id, `servers[${i}].id`, 'ManageSieve server id')
     } else {
       unique('url' in s ? davIds : serverIds, s.id, `servers[${i}].id`, `${'url' in s ? 'DAV ' : ''}server id`)
     }
@@ -230,6 +253,8 @@ function crossCheck(doc: Document, domainPath: (p: number, d: number) => string)
   })
   return problems
 }
+
+const withoutLinks = <T extends { id?: number | undefined; domains?: readonly string[] | undefined }>({ id: _id, domains: _domains, ...row }: T) => row
 
 /** Validates a parsed JSON value as a seed document; every problem found is reported. */
 export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem[]> {
@@ -247,20 +272,41 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
   const everyDomain = doc.providers.flatMap((p) => p.domains.map((d) => d.name))
   const servers: Linked<ServerRow>[] = []
   const davServers: Linked<DavServerRow>[] = []
+  const urlServers: Linked<UrlServerRow>[] = []
+  const sieveServers: Linked<SieveServerRow>[] = []
   const activeSync: Linked<ActiveSyncRow>[] = []
-  for (const { id: rowId, domains: served, ...s } of doc.servers) {
-    const links = { domains: served ?? everyDomain, ...(rowId === undefined ? {} : { id: rowId }) }
-    if (s.type === 'activesync') activeSync.push({ url: s.url, ...links })
-    else if ('url' in s) davServers.push({ ...s, ...links })
-    else servers.push({ ...s, ...links })
+  for (const entry of doc.servers) {
+    const links = { domains: entry.domains ?? everyDomain, ...(entry.id === undefined ? {} : { id: entry.id }) }
+    switch (entry.type) {
+      case 'activesync':
+        activeSync.push({ url: entry.url, ...links })
+        break
+      case 'jmap':
+      case 'webdav':
+        urlServers.push({ ...withoutLinks(entry), ...links })
+        break
+      case 'managesieve': {
+        const { type: _type, ...sieve } = withoutLinks(entry)
+        sieveServers.push({ ...sieve, ...links })
+        break
+      }
+      case 'caldav':
+      case 'carddav':
+        davServers.push({ ...withoutLinks(entry), ...links })
+        break
+      default:
+        servers.push({ ...withoutLinks(entry), ...links })
+    }
   }
   return ok({
     providers: doc.providers.map(({ provider: name, domains: own, id: providerId, ...rest }) => ({
-      provider: { ...withShortName({ ...rest, name }), ...(providerId === undefined ? {} : { id: providerId }) },
+      provider: { ...toProviderInsert({ ...rest, name }), ...(providerId === undefined ? {} : { id: providerId }) },
       domains: own.map(({ id: domainId, ...d }) => ({ ...d, ...(domainId === undefined ? {} : { id: domainId }) })),
     })),
     servers,
     davServers,
+    urlServers,
+    sieveServers,
     ldapServers: doc.ldapservers.map(({ bind_password, ...l }) => ({ ...l, bind_password: bind_password ?? null })),
     activeSync,
   })
@@ -269,12 +315,12 @@ export function parseSeed(input: unknown): Result<SeedPlan, readonly SeedProblem
 /**
  * The body of POST /initdb/ and /admin/import. `servers` items are dispatched on `type` by hand
  * (for messages naming the type), which JSON Schema cannot see, so the document describes them as
- * any of the three item schemas.
+ * any of the item schemas.
  */
 export const SEED_BODY: Body<SeedPlan> = {
   described: named('SeedDocument', z.union([singleProviderDocument, multiProviderDocument]), 'input', (context) => {
     if (context.zodSchema === server) {
-      context.jsonSchema.anyOf = [seedMailServer, seedDavServer, seedActiveSync].map((variant) => {
+      context.jsonSchema.anyOf = [seedMailServer, seedDavServer, seedUrlServer, seedSieveServer, seedActiveSync].map((variant) => {
         const { $schema: _drop, ...schema } = z.toJSONSchema(variant, { io: 'input' })
         return schema
       })

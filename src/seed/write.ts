@@ -19,6 +19,8 @@ export interface SeedCounts {
   readonly domains: number
   readonly servers: number
   readonly davservers: number
+  readonly urlservers: number
+  readonly sieveservers: number
   readonly ldapservers: number
 }
 
@@ -45,6 +47,8 @@ async function nextIds(db: Db) {
         domain: sql<number>`(SELECT coalesce(max(id), 0) FROM domain)`,
         server: sql<number>`(SELECT coalesce(max(id), 0) FROM server)`,
         davserver: sql<number>`(SELECT coalesce(max(id), 0) FROM davserver)`,
+        urlserver: sql<number>`(SELECT coalesce(max(id), 0) FROM urlserver)`,
+        sieveserver: sql<number>`(SELECT coalesce(max(id), 0) FROM sieveserver)`,
         activesync: sql<number>`(SELECT coalesce(max(id), 0) FROM activesync)`,
       })
       .from(ONE_ROW),
@@ -54,6 +58,8 @@ async function nextIds(db: Db) {
     domain: (row?.domain ?? 0) + 1,
     server: (row?.server ?? 0) + 1,
     davserver: (row?.davserver ?? 0) + 1,
+    urlserver: (row?.urlserver ?? 0) + 1,
+    sieveserver: (row?.sieveserver ?? 0) + 1,
     activesync: (row?.activesync ?? 0) + 1,
   }
 }
@@ -98,16 +104,18 @@ function emptinessGuard(db: Db, tables: readonly SQLiteTable[]): BatchItem<'sqli
 }
 
 /**
- * Inserts a whole plan: providers with their domains, servers and DAV servers with their domain
+ * Inserts a whole plan: providers with their domains, every kind of server with its domain
  * links, LDAP servers, ActiveSync URLs. A unique-key conflict (an existing domain or id, a
  * concurrent write) rejects the whole batch.
  */
 export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = {}): Promise<Result<SeedCounts, 'conflict'>> {
-  const free = options.replace ? { provider: 1, domain: 1, server: 1, davserver: 1, activesync: 1 } : await nextIds(db)
+  const free = options.replace ? { provider: 1, domain: 1, server: 1, davserver: 1, urlserver: 1, sieveserver: 1, activesync: 1 } : await nextIds(db)
   const providerId = idAllocator(free.provider, plan.providers.map((p) => p.provider.id))
   const domainId = idAllocator(free.domain, plan.providers.flatMap((p) => p.domains.map((d) => d.id)))
   const serverId = idAllocator(free.server, plan.servers.map((s) => s.id))
   const davId = idAllocator(free.davserver, plan.davServers.map((d) => d.id))
+  const urlId = idAllocator(free.urlserver, plan.urlServers.map((u) => u.id))
+  const sieveId = idAllocator(free.sieveserver, plan.sieveServers.map((u) => u.id))
   const activeSyncId = idAllocator(free.activesync, plan.activeSync.map((a) => a.id))
 
   const providerRows = plan.providers.map(({ provider, domains }) => {
@@ -119,6 +127,8 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
   const servedIds = (served: readonly string[]) => served.flatMap((name) => domainIds.get(name) ?? [])
   const serverRows = plan.servers.map(({ domains: served, ...s }) => ({ row: { ...s, id: serverId(s.id) }, served: servedIds(served) }))
   const davRows = plan.davServers.map(({ domains: served, ...d }) => ({ row: { ...d, id: davId(d.id) }, served: servedIds(served) }))
+  const urlRows = plan.urlServers.map(({ domains: served, ...u }) => ({ row: { ...u, id: urlId(u.id) }, served: servedIds(served) }))
+  const sieveRows = plan.sieveServers.map(({ domains: served, ...u }) => ({ row: { ...u, id: sieveId(u.id) }, served: servedIds(served) }))
   // One row per served domain; an explicit id comes with exactly one domain (seed/format.ts).
   const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) => servedIds(served).map((domain_id) => ({ id: activeSyncId(id), domain_id, url })))
 
@@ -132,6 +142,10 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
     ...insertRows(q, t.serverDomain, serverRows.flatMap(({ row, served }) => served.map((domain_id) => ({ server_id: row.id, domain_id })))),
     ...insertRows(q, t.davserver, davRows.map((d) => d.row)),
     ...insertRows(q, t.davserverDomain, davRows.flatMap(({ row, served }) => served.map((domain_id) => ({ davserver_id: row.id, domain_id })))),
+    ...insertRows(q, t.urlserver, urlRows.map((u) => u.row)),
+    ...insertRows(q, t.urlserverDomain, urlRows.flatMap(({ row, served }) => served.map((domain_id) => ({ urlserver_id: row.id, domain_id })))),
+    ...insertRows(q, t.sieveserver, sieveRows.map((u) => u.row)),
+    ...insertRows(q, t.sieveserverDomain, sieveRows.flatMap(({ row, served }) => served.map((domain_id) => ({ sieveserver_id: row.id, domain_id })))),
     ...insertRows(q, t.activesync, activeSyncRows),
     ...afterExplicitIds(q),
   ])
@@ -144,6 +158,8 @@ function counts(plan: SeedPlan): SeedCounts {
     domains: plan.providers.reduce((n, p) => n + p.domains.length, 0),
     servers: plan.servers.length,
     davservers: plan.davServers.length,
+    urlservers: plan.urlServers.length,
+    sieveservers: plan.sieveServers.length,
     ldapservers: plan.ldapServers.length,
   }
 }

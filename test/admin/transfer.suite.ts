@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
 import { SEED_LIMITS } from '../../src/seed/format'
-import { adminClient, tableContents } from '../support/admin-client'
+import { adminClient, tableContents, UNSET_PROVIDER_COLUMNS, UNSET_PROVIDER_FIELDS } from '../support/admin-client'
 import { seed, type ProtocolTarget } from '../support/target'
 
 export function describeAdminTransfer(target: ProtocolTarget): void {
@@ -52,7 +52,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         await target.reset()
         const imported = await importing(exported.body)
         expect(imported.status).toBe(200)
-        expect(imported.body).toEqual({ written: { providers: 2, domains: 4, servers: 5, davservers: 3, ldapservers: 2 }, replaced: false })
+        expect(imported.body).toEqual({ written: { providers: 2, domains: 4, servers: 5, davservers: 3, urlservers: 0, sieveservers: 0, ldapservers: 2 }, replaced: false })
         expect(await tableContents(target)).toEqual(before)
         // And again: the second export is the first one.
         expect((await admin('GET', '/admin/export?include_secrets=true')).body).toEqual(exported.body)
@@ -73,7 +73,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         const { body } = await admin('GET', '/admin/export')
         expect(body.version).toBe(2)
         expect(body.providers).toEqual([
-          { id: 1, provider: 'Example Inc.', short_name: 'Example', logo_url: null, support_url: null, support_email: null, domains: [{ id: 1, name: 'example.com', ldapserver_id: null }, { id: 2, name: 'example.net', ldapserver_id: null }, { id: 3, name: 'example.org', ldapserver_id: null }] },
+          { id: 1, provider: 'Example Inc.', short_name: 'Example', ...UNSET_PROVIDER_FIELDS, domains: [{ id: 1, name: 'example.com', ldapserver_id: null }, { id: 2, name: 'example.net', ldapserver_id: null }, { id: 3, name: 'example.org', ldapserver_id: null }] },
         ])
         expect((body.servers as { id: number; domains: string[] }[]).find((s) => s.id === 2)).toEqual({
           id: 2, type: 'pop', name: 'pop.example.com', port: 995, prio: 20, socket_type: 'SSL', user_name: '%EMAILADDRESS%', authentication: 'plain', domains: ['example.com', 'example.net'],
@@ -109,7 +109,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
         const response = await importing({ version: 2, provider: 'New', domains: ['new.example'], servers: [{ type: 'imap', name: 'imap.new.example' }] }, '?replace=true')
         expect(response.status).toBe(200)
         const tables = await tableContents(target)
-        expect(tables.provider).toEqual([{ id: 1, name: 'New', short_name: 'New', logo_url: null, support_url: null, support_email: null }])
+        expect(tables.provider).toEqual([{ id: 1, name: 'New', short_name: 'New', ...UNSET_PROVIDER_COLUMNS }])
         expect(tables.domain).toEqual([{ id: 1, name: 'new.example', provider_id: 1, ldapserver_id: null }])
         expect([tables.server?.length, tables.davserver?.length, tables.ldapserver?.length]).toEqual([1, 0, 0])
       })
@@ -176,7 +176,7 @@ export function describeAdminTransfer(target: ProtocolTarget): void {
           ldapservers: Array.from({ length: SEED_LIMITS.ldapservers }, (_, i) => ({ id: i + 1, name: `ldap${i}.example`, search_base: 'dc=x' })),
         }
         const response = await importing(document, '?replace=true')
-        expect(response.body).toEqual({ written: { providers: 1, domains: SEED_LIMITS.domains, servers: SEED_LIMITS.servers, davservers: 0, ldapservers: SEED_LIMITS.ldapservers }, replaced: true })
+        expect(response.body).toEqual({ written: { providers: 1, domains: SEED_LIMITS.domains, servers: SEED_LIMITS.servers, davservers: 0, urlservers: 0, sieveservers: 0, ldapservers: SEED_LIMITS.ldapservers }, replaced: true })
         expect(await target.query('SELECT count(*) AS n FROM server_domain')).toEqual([{ n: SEED_LIMITS.links }])
       }, 60_000)
 

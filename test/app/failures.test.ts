@@ -10,7 +10,7 @@ import { XMLValidator } from 'fast-xml-parser'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import worker from '../../src/worker'
 import sample from '../../seed/sample.json'
-import { tableContents as tableContentsOf } from '../support/admin-client'
+import { tableContents as tableContentsOf, UNSET_PROVIDER_COLUMNS } from '../support/admin-client'
 import { workerTarget } from '../support/worker-target'
 import { captureConsole } from '../support/capture-console'
 import { ldapPorts, ldapSeed } from '../support/ldap-fixture'
@@ -198,9 +198,9 @@ describe('a write batch failing in its middle leaves the database exactly as bef
     expect(injected).toBe(true)
     expect(response.status).toBe(409)
     const tables = await tableContents()
-    expect(tables.provider).toEqual([{ id: 99, name: 'Racer', short_name: 'Racer', logo_url: null, support_url: null, support_email: null }])
+    expect(tables.provider).toEqual([{ id: 99, name: 'Racer', short_name: 'Racer', ...UNSET_PROVIDER_COLUMNS }])
     expect(tables.domain).toEqual([{ id: 99, name: 'third.test', provider_id: 99, ldapserver_id: null }])
-    expect([tables.server, tables.davserver, tables.server_domain]).toEqual([[], [], []])
+    expect([tables.server, tables.davserver, tables.server_domain, tables.urlserver, tables.sieveserver]).toEqual([[], [], [], [], []])
   })
 })
 

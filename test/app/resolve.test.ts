@@ -85,6 +85,8 @@ const LDAP = { name: 'ldap.example.com', search_base: 'ou=people,dc=example', bi
 const EAS = { url: 'https://eas.example.com/Microsoft-Server-ActiveSync' }
 const IMAP = { type: 'imap', name: 'imap2.example.com' }
 const CALDAV = { type: 'caldav', url: 'https://dav2.example.com/caldav/' }
+const JMAP = { type: 'jmap', url: 'https://jmap.example.com/session' }
+const SIEVE = { name: 'sieve.example.com' }
 
 interface WriteCase {
   /** The route as the app registers it, `METHOD /path/:param`. */
@@ -120,6 +122,16 @@ const WRITES: readonly WriteCase[] = [
   { route: 'DELETE /admin/davservers/:id', path: '/admin/davservers/2' },
   { route: 'PUT /admin/davservers/:id/domains/:domain', path: '/admin/davservers/3/domains/example.net', prepare: () => adminWrite('POST', '/admin/davservers', CALDAV) },
   { route: 'DELETE /admin/davservers/:id/domains/:domain', path: '/admin/davservers/1/domains/example.net' },
+  { route: 'POST /admin/urlservers', path: '/admin/urlservers', body: JMAP },
+  { route: 'PUT /admin/urlservers/:id', path: '/admin/urlservers/1', body: { ...JMAP, user_name: '%EMAILLOCALPART%' }, prepare: () => adminWrite('POST', '/admin/urlservers', JMAP) },
+  { route: 'DELETE /admin/urlservers/:id', path: '/admin/urlservers/1', prepare: () => adminWrite('POST', '/admin/urlservers', JMAP) },
+  { route: 'PUT /admin/urlservers/:id/domains/:domain', path: '/admin/urlservers/1/domains/example.net', prepare: () => adminWrite('POST', '/admin/urlservers', JMAP) },
+  { route: 'DELETE /admin/urlservers/:id/domains/:domain', path: '/admin/urlservers/1/domains/example.net', prepare: async () => (await adminWrite('POST', '/admin/urlservers', JMAP)).ok && adminWrite('PUT', '/admin/urlservers/1/domains/example.net') },
+  { route: 'POST /admin/sieveservers', path: '/admin/sieveservers', body: SIEVE },
+  { route: 'PUT /admin/sieveservers/:id', path: '/admin/sieveservers/1', body: { ...SIEVE, user_name: '%EMAILLOCALPART%' }, prepare: () => adminWrite('POST', '/admin/sieveservers', SIEVE) },
+  { route: 'DELETE /admin/sieveservers/:id', path: '/admin/sieveservers/1', prepare: () => adminWrite('POST', '/admin/sieveservers', SIEVE) },
+  { route: 'PUT /admin/sieveservers/:id/domains/:domain', path: '/admin/sieveservers/1/domains/example.net', prepare: () => adminWrite('POST', '/admin/sieveservers', SIEVE) },
+  { route: 'DELETE /admin/sieveservers/:id/domains/:domain', path: '/admin/sieveservers/1/domains/example.net', prepare: async () => (await adminWrite('POST', '/admin/sieveservers', SIEVE)).ok && adminWrite('PUT', '/admin/sieveservers/1/domains/example.net') },
   { route: 'POST /admin/ldapservers', path: '/admin/ldapservers', body: LDAP },
   { route: 'PUT /admin/ldapservers/:id', path: '/admin/ldapservers/1', body: { ...LDAP, port: 636 }, prepare: () => adminWrite('POST', '/admin/ldapservers', LDAP) },
   { route: 'DELETE /admin/ldapservers/:id', path: '/admin/ldapservers/1', prepare: () => adminWrite('POST', '/admin/ldapservers', LDAP) },

@@ -144,7 +144,7 @@ describe.concurrent('mailconf help', () => {
     for (const args of [['frobnicate'], ['help', 'frobnicate']]) {
       const run = await mailconf(args, { token: null, script: checkoutBin })
       expect(run.code).toBe(2)
-      expect(run.stderr).toContain("unknown command 'frobnicate'; commands: help, seed, import, export, purge, providers, domains, servers, davservers, ldapservers, activesync, dns")
+      expect(run.stderr).toContain("unknown command 'frobnicate'; commands: help, seed, import, export, purge, providers, domains, servers, davservers, urlservers, sieveservers, ldapservers, activesync, dns")
       expect(run.stderr).toContain('usage: mailconf ')
     }
   })
@@ -153,7 +153,7 @@ describe.concurrent('mailconf help', () => {
 describe('mailconf CLI', () => {
   it('seeds a file, then refuses to seed over existing data with exit code 1, pointing to purge', async () => {
     const first = await mailconf(['seed', SAMPLE])
-    expect(first).toMatchObject({ code: 0, stdout: 'loaded 1 providers, 3 domains, 4 servers, 2 davservers, 0 ldapservers\n' })
+    expect(first).toMatchObject({ code: 0, stdout: 'loaded 1 providers, 3 domains, 4 servers, 2 davservers, 0 urlservers, 0 sieveservers, 0 ldapservers\n' })
     const second = await mailconf(['seed', SAMPLE])
     expect(second.code).toBe(1)
     expect(second.stderr).toContain('409: the database already holds 1 provider(s)')
@@ -176,7 +176,7 @@ describe('mailconf CLI', () => {
     expect(await mailconf(['providers', 'add', 'Acme Mail', '--short-name', 'Acme'])).toMatchObject({ code: 0, stdout: 'added provider 1 Acme Mail (short name Acme)\n' })
     expect(await mailconf(['providers', 'add', 'Second Mail'])).toMatchObject({ code: 0, stdout: 'added provider 2 Second Mail (short name Second)\n' })
     expect(await mailconf(['domains', 'add', 'acme.example', '--provider', '1'])).toMatchObject({ code: 0 })
-    expect(lines(await mailconf(['providers', 'list']))).toEqual(['1\tAcme Mail\tAcme\tacme.example', '2\tSecond Mail\tSecond\t-'])
+    expect(lines(await mailconf(['providers', 'list']))).toEqual(['1\tAcme Mail\tAcme\t-\tacme.example', '2\tSecond Mail\tSecond\t-\t-'])
     const json = await mailconf(['providers', 'list', '--json'])
     expect(JSON.parse(json.stdout)).toEqual(await (await api('GET', 'admin/providers')).json())
 
@@ -246,6 +246,38 @@ describe('mailconf CLI', () => {
     expect(await mailconf(['davservers', 'unlink', '2', 'acme.example'])).toMatchObject({ code: 0, stdout: 'unlinked DAV server 2 from acme.example; it serves no domain\n' })
     expect(await mailconf(['davservers', 'rm', '1'])).toMatchObject({ code: 0, stdout: 'deleted DAV server 1 with its links\n' })
     expect(lines(await mailconf(['davservers', 'list']))).toHaveLength(1)
+  })
+
+  it('adds JMAP/WebDAV and ManageSieve servers, links, lists and removes them', async () => {
+    await oneDomain()
+    expect(await mailconf(['urlservers', 'add', 'jmap', 'https://jmap.acme.example/.well-known/jmap'])).toMatchObject({ code: 0, stdout: 'added URL server 1: jmap https://jmap.acme.example/.well-known/jmap\n' })
+    expect((await mailconf(['urlservers', 'add', 'webdav', 'https://files.acme.example/dav/', '--username', '%EMAILLOCALPART%'])).code).toBe(0)
+    expect(await mailconf(['urlservers', 'link', '1', 'acme.example'])).toMatchObject({ code: 0, stdout: 'linked URL server 1 to acme.example; it serves acme.example\n' })
+    expect(lines(await mailconf(['urlservers', 'list']))).toEqual([
+      '1\tjmap\thttps://jmap.acme.example/.well-known/jmap\t%EMAILADDRESS%\tacme.example',
+      '2\twebdav\thttps://files.acme.example/dav/\t%EMAILLOCALPART%\t-',
+    ])
+    const plainHttp = await mailconf(['urlservers', 'add', 'jmap', 'http://jmap.acme.example/'])
+    expect(plainHttp.code).toBe(1)
+    expect(plainHttp.stderr).toContain('https')
+    expect(await mailconf(['urlservers', 'rm', '2'])).toMatchObject({ code: 0, stdout: 'deleted URL server 2 with its links\n' })
+
+    expect(await mailconf(['sieveservers', 'add', 'sieve.acme.example'])).toMatchObject({ code: 0, stdout: 'added ManageSieve server 1: sieve.acme.example port 4190 STARTTLS, authentication plain\n' })
+    expect((await mailconf(['sieveservers', 'link', '1', 'acme.example'])).code).toBe(0)
+    expect(lines(await mailconf(['sieveservers', 'list']))).toEqual(['1\tsieve.acme.example\t4190\tSTARTTLS\tplain\t%EMAILADDRESS%\tacme.example'])
+  })
+
+  it('adds a provider with OAuth2 settings and a documentation URL; an OAuth2 detail without an issuer is a usage error', async () => {
+    const added = await mailconf(['providers', 'add', 'Open Mail', '--oauth2-issuer', 'https://login.open.example', '--oauth2-scope', 'IMAP SMTP', '--oauth2-token-url', 'https://login.open.example/token', '--oauth2-only', '--documentation-url', 'https://help.open.example/mail', '--json'])
+    expect(added.code, added.stderr).toBe(0)
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      documentation_url: 'https://help.open.example/mail',
+      oauth2: { issuer: 'https://login.open.example', scope: 'IMAP SMTP', auth_url: null, token_url: 'https://login.open.example/token', client_id: null, password: false },
+    })
+    expect(lines(await mailconf(['providers', 'list']))).toEqual(['1\tOpen Mail\tOpen\thttps://login.open.example\t-'])
+    const noIssuer = await mailconf(['providers', 'add', 'Half Mail', '--oauth2-scope', 'IMAP'])
+    expect(noIssuer.code).toBe(2)
+    expect(noIssuer.stderr).toContain('--oauth2-scope needs --oauth2-issuer')
   })
 
   it('adds LDAP servers with the bind password from a file, never showing it, and removes them once unused', async () => {
@@ -364,7 +396,7 @@ describe('mailconf CLI', () => {
     expect(refused.stderr).toContain('add --replace to replace everything in it')
 
     await mailconf(['domains', 'add', 'later.example'])
-    expect(await mailconf(['import', file, '--replace'])).toMatchObject({ code: 0, stdout: 'replaced everything with 1 providers, 2 domains, 4 servers, 2 davservers, 0 ldapservers\n' })
+    expect(await mailconf(['import', file, '--replace'])).toMatchObject({ code: 0, stdout: 'replaced everything with 1 providers, 2 domains, 4 servers, 2 davservers, 0 urlservers, 0 sieveservers, 0 ldapservers\n' })
     const again = await mailconf(['export'])
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(exported))
   })
@@ -494,7 +526,7 @@ describe('the CLI bundle and bin/mailconf.mjs', () => {
     await seedSample()
     for (const script of [bundle, join(install, 'bin/mailconf.mjs')]) {
       const listed = await mailconf(['providers', 'list'], { script })
-      expect(listed, listed.stderr).toMatchObject({ code: 0, stdout: '1\tExample Inc.\tExample\texample.com,example.net,example.org\n', stderr: '' })
+      expect(listed, listed.stderr).toMatchObject({ code: 0, stdout: '1\tExample Inc.\tExample\t-\texample.com,example.net,example.org\n', stderr: '' })
     }
     const added = await mailconf(['servers', 'add', 'imap', 'imap2.example.com'], { script: join(install, 'bin/mailconf.mjs') })
     expect(added).toMatchObject({ code: 0, stdout: 'added server 5: imap imap2.example.com port 993 SSL, authentication plain\n' })

@@ -26,7 +26,9 @@ describe('validateAutoconfig', () => {
     ['§1.4', 'a padded value', doc(DOMAIN, server('incomingServer', 'imap', FIELDS(' SSL')) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§5.9', 'an empty element', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('SSL', 'password-cleartext', '<username/>')) + server('outgoingServer', 'smtp', FIELDS()))],
     ['§1.5', 'a missing username', doc(DOMAIN, server('incomingServer', 'imap', FIELDS('SSL', 'password-cleartext', '')) + server('outgoingServer', 'smtp', FIELDS()))],
-    ['§1.5', 'an unknown incoming type', doc(DOMAIN, server('incomingServer', 'jmap', FIELDS()) + server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§1.5', 'an unknown incoming type', doc(DOMAIN, server('incomingServer', 'matrix', FIELDS()) + server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§1.8', 'a version 1.2 incoming type without its URL', doc(DOMAIN, server('incomingServer', 'jmap', FIELDS()) + server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()))],
+    ['§1.6', 'an <oAuth2> inside emailProvider without its endpoints', doc(DOMAIN, server('incomingServer', 'imap', FIELDS()) + server('outgoingServer', 'smtp', FIELDS()) + '<oAuth2><issuer>login.example.net</issuer></oAuth2>')],
     ['§1.3', 'a namespace prefix', GOOD.replace('<clientConfig version="1.1">', '<x:clientConfig xmlns:x="urn:x" version="1.1">').replace('</clientConfig>', '</x:clientConfig>')],
   ])('flags %s: %s', (section, _what, document) => {
     const problems = validateAutoconfig(document)

@@ -55,6 +55,9 @@ describe('Evolution 3.46 (Debian 12) Autoconfig lookup', () => {
     // One request: the first URL Evolution tries answers (the MD5 is of the whole address).
     expect(report.requests).toEqual([`GET https://autoconfig.evo.test/mail/config-v1.1.xml?${QUERY} HTTP/2.0 200`])
     expect(report.user_agents).toEqual([expect.stringMatching(/^Evolution\/3\.46\./)])
+    // The document is version 1.2 with a JMAP entry after the IMAP ones (and OAuth2, WebDAV,
+    // ManageSieve at the root: docs/clients.md §1.8); none of it moves Evolution off IMAP.
+    expect(report.served.jmap).toEqual(['https://jmap.evo.test/.well-known/jmap'])
     // The document ends on the preferred server of each type …
     expect(report.served.imap?.at(-1)).toBe('imap.evo.test:993 SSL')
     expect(report.served.smtp?.at(-1)).toBe('smtp.evo.test:465 SSL')

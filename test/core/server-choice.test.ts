@@ -3,9 +3,10 @@ import type { MailServer } from '../../src/core/model'
 import { choosePrimaryServers } from '../../src/core/server-choice'
 import { aServer } from '../support/build'
 
-const imap = (o: Partial<MailServer> = {}) => aServer({ type: 'imap', hostname: 'imap.example.net', ...o })
-const pop = (o: Partial<MailServer> = {}) => aServer({ type: 'pop', hostname: 'pop.example.net', port: 995, ...o })
-const smtp = (o: Partial<MailServer> = {}) => aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, ...o })
+type Choosable = MailServer & { readonly oauth2Only?: boolean }
+const imap = (o: Partial<Choosable> = {}) => aServer({ type: 'imap', hostname: 'imap.example.net', ...o })
+const pop = (o: Partial<Choosable> = {}) => aServer({ type: 'pop', hostname: 'pop.example.net', port: 995, ...o })
+const smtp = (o: Partial<Choosable> = {}) => aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, ...o })
 
 // docs/clients.md §3.3: one incoming and one outgoing server; IMAP over POP, encrypted over plain,
 // then priority.
@@ -26,11 +27,19 @@ describe('choosePrimaryServers', () => {
     expect(chosen.ok && chosen.value.outgoing.hostname).toBe(outgoing)
   })
 
-  it.each<[string, MailServer[], string]>([
+  it.each<[string, Choosable[], string]>([
     ['no incoming server', [smtp()], 'incoming'],
     ['no outgoing server', [imap(), pop()], 'outgoing'],
     ['no server at all', [], 'incoming'],
+    // §5.11: Apple profiles and the landing page log in with a password.
+    ['only OAuth2-only incoming servers', [imap({ oauth2Only: true }), smtp()], 'incoming-oauth2-only'],
+    ['only OAuth2-only outgoing servers', [imap(), smtp({ oauth2Only: true })], 'outgoing-oauth2-only'],
   ])('reports %s', (_case, servers, missing) => {
     expect(choosePrimaryServers(servers)).toEqual({ ok: false, error: missing })
+  })
+
+  it('passes over an OAuth2-only server for one that takes a password', () => {
+    const chosen = choosePrimaryServers([imap({ hostname: 'oauth.example.net', oauth2Only: true, prio: 1 }), imap({ prio: 20 }), smtp()])
+    expect(chosen.ok && chosen.value.incoming.hostname).toBe('imap.example.net')
   })
 })

@@ -12,6 +12,7 @@ const RECORDS: DnsRecord[] = [
   { type: 'CNAME', name: 'autoconfig.example.com.', ttl: 3600, target: 'mailconf.provider.example.' },
   srv('_caldavs._tcp.example.com.', 0, 1, 443, 'dav.example.com.'),
   { type: 'TXT', name: '_caldavs._tcp.example.com.', ttl: 3600, text: 'path=/dav/' },
+  { type: 'TXT', name: '_ua-auto-config.example.com.', ttl: 3600, text: 'v=UAAC1; a=sha256; d=NEW' },
 ]
 
 const questions = dnsQuestions('example.com', RECORDS)
@@ -34,6 +35,7 @@ describe('dnsQuestions', () => {
       ['cname:autoconfig', 'alias', 'autoconfig.example.com'],
       ['srv:_caldavs._tcp', 'srv', '_caldavs._tcp.example.com'],
       ['txt:_caldavs._tcp', 'txt', '_caldavs._tcp.example.com'],
+      ['txt:_ua-auto-config', 'txt', '_ua-auto-config.example.com'],
     ])
     expect(question('srv:_imaps._tcp', 'srv').records).toHaveLength(2)
   })
@@ -79,6 +81,19 @@ describe('checkTxt', () => {
     ['a failing resolver', FAILED, 'error', 'the resolver failed'],
   ] as const)('%s → %s', (_case, lookup, status: CheckStatus, fix) => {
     const result = checkTxt(txt, lookup)
+    expect(result.status).toBe(status)
+    if (fix === null) expect(result.fix).toBeNull()
+    else expect(result.fix).toContain(fix)
+  })
+
+  // docs/clients.md §4.7: clients and caches may hold the old PACC document a while; both digests may be published.
+  const pacc = question('txt:_ua-auto-config', 'txt')
+  it.each([
+    ['the new digest beside the old one', found('v=UAAC1; a=sha256; d=OLD', 'v=UAAC1; a=sha256; d=NEW'), 'pass', null],
+    ['only the old digest', found('v=UAAC1; a=sha256; d=OLD'), 'drift', 'add _ua-auto-config.example.com. 3600 IN TXT "v=UAAC1; a=sha256; d=NEW" beside the old one'],
+    ['nothing', NONE, 'missing', 'publish _ua-auto-config.example.com.'],
+  ] as const)('PACC digest: %s → %s', (_case, lookup, status: CheckStatus, fix) => {
+    const result = checkTxt(pacc, lookup)
     expect(result.status).toBe(status)
     if (fix === null) expect(result.fix).toBeNull()
     else expect(result.fix).toContain(fix)

@@ -64,7 +64,7 @@ export function describeInitdb(target: ProtocolTarget): void {
       it.each(['/initdb/', '/initdb'])('loads the sample data into an empty database (%s)', async (path) => {
         const response = await target.fetch(path, { headers: adminHeaders(target) })
         expect(response.status).toBe(200)
-        expect(await response.json()).toEqual({ written: { providers: 1, domains: 3, servers: 4, davservers: 2, ldapservers: 0 } })
+        expect(await response.json()).toEqual({ written: { providers: 1, domains: 3, servers: 4, davservers: 2, urlservers: 0, sieveservers: 0, ldapservers: 0 } })
         expect(await tableCounts(target)).toMatchObject({ provider: 1, domain: 3, server: 4, server_domain: 12, davserver: 2, davserver_domain: 6 })
       })
 
@@ -82,8 +82,8 @@ export function describeInitdb(target: ProtocolTarget): void {
       it('loads a version 2 document and links every server to every domain', async () => {
         const response = await seed(target, VALID)
         expect(response.status).toBe(200)
-        expect(await response.json()).toEqual({ written: { providers: 1, domains: 2, servers: 2, davservers: 1, ldapservers: 1 } })
-        expect(await tableCounts(target)).toEqual({ provider: 1, domain: 2, server: 2, server_domain: 4, davserver: 1, davserver_domain: 2, ldapserver: 1, activesync: 0 })
+        expect(await response.json()).toEqual({ written: { providers: 1, domains: 2, servers: 2, davservers: 1, urlservers: 0, sieveservers: 0, ldapservers: 1 } })
+        expect(await tableCounts(target)).toEqual({ provider: 1, domain: 2, server: 2, server_domain: 4, davserver: 1, davserver_domain: 2, ldapserver: 1, activesync: 0, urlserver: 0, urlserver_domain: 0, sieveserver: 0, sieveserver_domain: 0 })
         const [row] = await target.query('SELECT ldapserver_id FROM domain WHERE name = ?', 'acme.example')
         expect(row?.ldapserver_id).toBe(5)
       })

@@ -45,7 +45,7 @@ describe('writeSeed', () => {
   it('writes more rows than one statement may bind', async () => {
     const domains = Array.from({ length: 120 }, (_, i) => `d${i}.example`)
     const written = await writeSeed(db(), planOf({ provider: 'Big', domains, servers: [{ type: 'imap', name: 'imap.example' }] }))
-    expect(written).toEqual({ ok: true, value: { providers: 1, domains: 120, servers: 1, davservers: 0, ldapservers: 0 } })
+    expect(written).toEqual({ ok: true, value: { providers: 1, domains: 120, servers: 1, davservers: 0, urlservers: 0, sieveservers: 0, ldapservers: 0 } })
     expect(await rows('SELECT count(*) AS n FROM server_domain')).toEqual([{ n: 120 }])
   })
 

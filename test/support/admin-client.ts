@@ -32,3 +32,21 @@ export async function tableContents(target: ProtocolTarget): Promise<Record<stri
   const entries = await Promise.all(TABLE_NAMES.map(async (table) => [table, await target.query(`SELECT * FROM ${table} ORDER BY 1, 2`)] as const))
   return Object.fromEntries(entries)
 }
+
+/** A provider row's columns beyond name and short name, all unset (schema/schema.ts). */
+export const UNSET_PROVIDER_COLUMNS = {
+  logo_url: null,
+  support_url: null,
+  support_email: null,
+  oauth2_issuer: null,
+  oauth2_scope: null,
+  oauth2_auth_url: null,
+  oauth2_token_url: null,
+  oauth2_client_id: null,
+  oauth2_password: null,
+  documentation_url: null,
+  documentation_descr: null,
+} as const
+
+/** The same fields as the admin API and an export show them: `oauth2` nested. */
+export const UNSET_PROVIDER_FIELDS = { logo_url: null, support_url: null, support_email: null, documentation_url: null, documentation_descr: null, oauth2: null } as const

@@ -1,6 +1,6 @@
 /** Small builders for renderer tests: a sensible default with overrides. */
 import { toAccount, type ResolvedAccount, type UserAccount } from '../../src/core/account'
-import type { DavServer, DomainConfig, EmailAddress, MailServer, ProviderBrand, UserIdentity } from '../../src/core/model'
+import type { DavServer, DomainConfig, EmailAddress, MailServer, Provider, ProviderBrand, SieveServer, UrlServer, UserIdentity } from '../../src/core/model'
 
 /** A provider without logo or support links. */
 export const NO_BRAND: ProviderBrand = { logoUrl: null, supportUrl: null, supportEmail: null }
@@ -30,15 +30,30 @@ export function aDavServer(overrides: Partial<DavServer> = {}): DavServer {
   }
 }
 
+export function aUrlServer(overrides: Partial<UrlServer> = {}): UrlServer {
+  return { type: 'jmap', url: 'https://jmap.example.net/.well-known/jmap', username: '%EMAILADDRESS%', ...overrides }
+}
+
+export function aSieveServer(overrides: Partial<SieveServer> = {}): SieveServer {
+  return { hostname: 'sieve.example.net', port: 4190, socketType: 'STARTTLS', username: '%EMAILADDRESS%', authentication: 'plain', ...overrides }
+}
+
+/** A provider without brand, OAuth2 or documentation. */
+export function aProvider(overrides: Partial<Provider> = {}): Provider {
+  return { name: 'Example Mail', shortName: 'Example', domains: ['example.net', 'example.org'], brand: NO_BRAND, oauth2: null, documentation: null, ...overrides }
+}
+
 export function aDomainConfig(overrides: Partial<DomainConfig> = {}): DomainConfig {
   return {
     domain: 'example.net',
-    provider: { name: 'Example Mail', shortName: 'Example', domains: ['example.net', 'example.org'], brand: NO_BRAND },
+    provider: aProvider(),
     servers: [
       aServer(),
       aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, socketType: 'SSL' }),
     ],
     davServers: [],
+    urlServers: [],
+    sieveServers: [],
     ldap: null,
     activeSyncUrl: null,
     ...overrides,

@@ -1,5 +1,6 @@
 /**
- * What mail servers (admin/resources/servers.ts) and DAV servers (davservers.ts) share: a table of
+ * What mail servers (admin/resources/servers.ts), DAV servers (davservers.ts), URL servers
+ * (urlservers.ts) and ManageSieve servers (sieveservers.ts) share: a table of
  * servers linked to domains through a link table. List, create, read, replace and delete, and link
  * to or unlink from a domain with `PUT|DELETE …/{id}/domains/{domain}` (idempotent). A server belongs
  * to no provider: it serves whichever domains it is linked to, and deleting it removes its links only.
@@ -7,7 +8,7 @@
 import { asc, eq } from 'drizzle-orm'
 import { createSelectSchema } from 'drizzle-zod'
 import type * as z from 'zod'
-import { davserver, server } from '../../../schema/schema'
+import type { davserver, server, sieveserver, urlserver } from '../../../schema/schema'
 import { isConstraintViolation, readBatch, runBatch } from '../../db/batch'
 import { DatabaseUnavailableError, usingDatabase, type Db } from '../../db/client'
 import { domainNames } from '../fields'
@@ -16,7 +17,7 @@ import { COMMON_ANSWERS, created, domainKeyParam, idParam, listed, notFound, pro
 import { findDomain } from './domains'
 import { deleteLinksOf, groupLinks, linkStatement, selectLinks, unlinkStatement, type LinkTable } from './links'
 
-type ServerTable = typeof server | typeof davserver
+type ServerTable = typeof server | typeof davserver | typeof urlserver | typeof sieveserver
 
 export interface LinkedServers<T extends ServerTable, S extends z.ZodType> {
   readonly table: T

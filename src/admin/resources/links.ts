@@ -1,7 +1,7 @@
-/** Server ↔ domain links (tables server_domain and davserver_domain), for either kind of server. */
+/** Server ↔ domain links (tables server_domain, davserver_domain, urlserver_domain, sieveserver_domain), for every kind of server. */
 import { asc, eq, sql } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { davserverDomain, domain, serverDomain } from '../../../schema/schema'
+import { davserverDomain, domain, serverDomain, sieveserverDomain, urlserverDomain } from '../../../schema/schema'
 import type { Db } from '../../db/client'
 import { insertIgnoringDuplicate } from '../../db/dialect-sql'
 
@@ -13,6 +13,8 @@ export interface LinkTable {
 
 export const SERVER_LINKS: LinkTable = { table: serverDomain, owner: serverDomain.server_id, domainId: serverDomain.domain_id }
 export const DAV_LINKS: LinkTable = { table: davserverDomain, owner: davserverDomain.davserver_id, domainId: davserverDomain.domain_id }
+export const URL_LINKS: LinkTable = { table: urlserverDomain, owner: urlserverDomain.urlserver_id, domainId: urlserverDomain.domain_id }
+export const SIEVE_LINKS: LinkTable = { table: sieveserverDomain, owner: sieveserverDomain.sieveserver_id, domainId: sieveserverDomain.domain_id }
 
 /** (server id, domain name) pairs, oldest domain first; all servers' or one server's. */
 export function selectLinks(db: Db, links: LinkTable, ownerId?: number) {

@@ -10,7 +10,7 @@ import type { Db } from '../../db/client'
 import { readBatch, runStatements } from '../../db/batch'
 import { usingDatabase } from '../../db/client'
 import { asReplacement, DOMAIN_DEPENDENTS } from '../../db/tables'
-import { text } from '../fields'
+import { flag, text } from '../fields'
 import { groupLinks } from './links'
 import { adminRouter, declare, deletedOf, named, zodBody } from '../operation'
 import { COMMON_ANSWERS, created, flagQuery, idParam, listed, notFound, problem } from '../request'
@@ -51,6 +51,22 @@ const supportEmail = z
   .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
   .pipe(z.email({ error: 'must be a plain email address, like help@example.com' }))
 
+/**
+ * The provider's OAuth2 settings, nested as in the seed format (columns `oauth2_*` of `provider`).
+ * An issuer is an identifier (RFC 8414 makes it an https URL; the autoconfig draft's example is a
+ * host name), so it is only checked for being one token; the endpoints are https URLs.
+ */
+const oauth2Object = z
+  .strictObject({
+    issuer: text(255).refine((s) => !/\s/.test(s), 'must not contain spaces'),
+    scope: text(1000).nullable().optional().meta({ description: 'space-separated scopes that cover every service offered' }),
+    auth_url: brandUrl('https://login.example.com/authorize').nullable().optional(),
+    token_url: brandUrl('https://login.example.com/token').nullable().optional(),
+    client_id: text(255).nullable().optional().meta({ description: 'the public client id clients may use (no secret)' }),
+    password: flag.optional().meta({ description: "false: servers marked OAuth2 take no password (OAuth2 only); default true" }),
+  })
+  .meta({ description: 'OAuth2 settings published in Autoconfig (<oAuth2>) and PACC (oauth-public)' })
+
 /** automx2's default short name: the first word of the name. */
 const defaultShortName = (name: string) => (name.split(/\s+/)[0] ?? name).slice(0, MAX_SHORT_NAME)
 
@@ -62,16 +78,71 @@ export const providerFields = {
   logo_url: brandUrl('https://example.com/logo.svg').nullable().optional().meta({ description: "https URL of the provider's logo, shown on the landing page" }),
   support_url: brandUrl('https://example.com/help').nullable().optional().meta({ description: "https URL of the provider's help pages, linked from the landing page" }),
   support_email: supportEmail.nullable().optional().meta({ description: 'address people can write to for help, linked from the landing page' }),
+  documentation_url: brandUrl('https://example.com/help/mail-setup').nullable().optional().meta({ description: 'https URL of the page explaining how to set up a mail program (Autoconfig <documentation>, PACC help)' }),
+  documentation_descr: text(200).nullable().optional().meta({ description: 'the link text for documentation_url' }),
+}
+
+const OAUTH2_COLUMNS = { oauth2_issuer: true, oauth2_scope: true, oauth2_auth_url: true, oauth2_token_url: true, oauth2_client_id: true, oauth2_password: true } as const
+type ProviderRow = typeof provider.$inferSelect
+type OAuth2Input = z.output<typeof oauth2Object>
+
+/**
+ * A provider's input as columns: the nested `oauth2` spread over the `oauth2_*` columns (left out
+ * when absent, so the columns take their defaults like any omitted field).
+ */
+export function toProviderColumns<T extends { oauth2?: OAuth2Input | null | undefined }>(input: T) {
+  const { oauth2, ...rest } = input
+  if (oauth2 === undefined) return rest
+  return {
+    ...rest,
+    oauth2_issuer: oauth2?.issuer ?? null,
+    oauth2_scope: oauth2?.scope ?? null,
+    oauth2_auth_url: oauth2?.auth_url ?? null,
+    oauth2_token_url: oauth2?.token_url ?? null,
+    oauth2_client_id: oauth2?.client_id ?? null,
+    oauth2_password: oauth2 ? (oauth2.password ?? true) : null,
+  }
+}
+
+/** A provider row as the API and the seed format show it: the `oauth2_*` columns nested as `oauth2` (null when unset). */
+export function toProviderView<R extends ProviderRow>(row: R) {
+  const { oauth2_issuer, oauth2_scope, oauth2_auth_url, oauth2_token_url, oauth2_client_id, oauth2_password, ...rest } = row
+  return {
+    ...rest,
+    oauth2:
+      oauth2_issuer === null
+        ? null
+        : { issuer: oauth2_issuer, scope: oauth2_scope, auth_url: oauth2_auth_url, token_url: oauth2_token_url, client_id: oauth2_client_id, password: oauth2_password ?? true },
+  }
 }
 export const withShortName = <T extends { name: string; short_name?: string | undefined }>(p: T) => ({ ...p, short_name: p.short_name ?? defaultShortName(p.name) })
 
 /** A provider as the admin API and the seed format take it: every column of the table, with these rules. */
-export const providerObject = createInsertSchema(provider, providerFields)
+export const providerObject = createInsertSchema(provider, providerFields).omit(OAUTH2_COLUMNS).extend({ oauth2: oauth2Object.nullable().optional() })
 
-const PROVIDER_BODY = named('ProviderBody', providerObject.omit({ id: true }).strict().transform(withShortName), 'input')
+/** Defaults and columns: what a validated provider body becomes before it is written. */
+export const toProviderInsert = <T extends { name: string; short_name?: string | undefined; oauth2?: OAuth2Input | null | undefined }>(p: T) =>
+  toProviderColumns(withShortName(p))
+
+const PROVIDER_BODY = named('ProviderBody', providerObject.omit({ id: true }).strict().transform(toProviderInsert), 'input')
 const PROVIDER = named(
   'Provider',
-  createSelectSchema(provider).extend({ domains: z.array(z.string()).meta({ description: 'names of the domains of this provider, oldest first' }) }),
+  createSelectSchema(provider)
+    .omit(OAUTH2_COLUMNS)
+    .extend({
+      oauth2: z
+        .object({
+          issuer: z.string(),
+          scope: z.string().nullable(),
+          auth_url: z.string().nullable(),
+          token_url: z.string().nullable(),
+          client_id: z.string().nullable(),
+          password: z.boolean(),
+        })
+        .nullable()
+        .meta({ description: 'the OAuth2 settings, null when none are published' }),
+      domains: z.array(z.string()).meta({ description: 'names of the domains of this provider, oldest first' }),
+    }),
   'output',
 )
 type ProviderView = z.output<typeof PROVIDER.schema>
@@ -87,7 +158,7 @@ async function listProviders(db: Db, id?: number): Promise<ProviderView[]> {
     return id === undefined ? [providers, owned] : [providers.where(eq(provider.id, id)), owned.where(eq(domain.provider_id, id))]
   })
   const byProvider = groupLinks(domains)
-  return rows.map((row) => ({ ...row, domains: byProvider.get(row.id) ?? [] }))
+  return rows.map((row) => ({ ...toProviderView(row), domains: byProvider.get(row.id) ?? [] }))
 }
 
 const findProvider = async (db: Db, id: number) => (await listProviders(db, id))[0] ?? null
@@ -122,7 +193,7 @@ declare(providers, { method: 'get', path: '/', operationId: 'listProviders', sum
 declare(providers, { method: 'post', path: '/', operationId: 'createProvider', summary: 'Create a provider', tag: TAG, body: zodBody(PROVIDER_BODY), answers: created(PROVIDER) }, async (c, body) => {
   const [row] = await usingDatabase(() => c.var.db.insert(provider).values(body).returning())
   if (!row) throw new Error('INSERT … RETURNING returned no row')
-  return c.json({ ...row, domains: [] }, 201)
+  return c.json({ ...toProviderView(row), domains: [] }, 201)
 })
 
 declare(providers, { method: 'get', path: '/{id}', operationId: 'getProvider', summary: 'Read a provider', tag: TAG, parameters: [ID], answers: { 200: { description: 'the provider', json: PROVIDER }, 400: problem('not an id'), 404: problem('no such provider'), ...COMMON_ANSWERS } }, async (c) => {

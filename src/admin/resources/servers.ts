@@ -21,7 +21,8 @@ const AUTHENTICATION_ALIASES: Record<string, Authentication> = {
   'password-encrypted': 'secure',
 }
 
-const authentication = z
+/** automx2's authentication values, with the Autoconfig spellings accepted as aliases; shared with ManageSieve servers. */
+export const authentication = z
   .string({ error: 'must be a string' })
   .meta({ enum: [...AUTHENTICATIONS, ...Object.keys(AUTHENTICATION_ALIASES)], description: "'none' only for smtp" })
   .transform((value, ctx) => {

@@ -5,7 +5,7 @@
  * Pure: identifiers, the chosen servers and the password (already allowed by the route) come in.
  */
 import { build, type PlistValue } from 'plist'
-import type { AccountDavServer, AccountServer, UserAccount } from '../../core/account'
+import { passwordServices, type AccountDavServer, type AccountServer, type UserAccount } from '../../core/account'
 import type { Authentication, DavType } from '../../core/model'
 import type { PrimaryServers } from '../../core/server-choice'
 import type { PayloadId, ProfileIds } from './ids'
@@ -111,14 +111,16 @@ function davPayload(dav: AccountDavServer, id: PayloadId, provider: string): Dic
 /** The profile as plist XML. Key order is fixed, so equal input gives byte-identical output. */
 export function renderMobileconfig(input: ProfileInput): string {
   const { account, ids } = input
-  if (ids.dav.length !== account.davServers.length) throw new Error('bug: one payload id per DAV server expected')
+  // §5.11: a profile holds passwords only; OAuth2-only DAV services are left out.
+  const { davServers } = passwordServices(account)
+  if (ids.dav.length !== davServers.length) throw new Error('bug: one payload id per DAV server expected')
   const provider = account.provider.name
   const address = account.who.address
   const profile: Dict = {
     ...payloadHeader('Configuration', ids.profile, `Mail settings for ${address}`),
-    PayloadDescription: `Sets up ${address} in Mail${account.davServers.length > 0 ? ', with calendars and contacts' : ''}.`,
+    PayloadDescription: `Sets up ${address} in Mail${davServers.length > 0 ? ', with calendars and contacts' : ''}.`,
     PayloadOrganization: text(provider),
-    PayloadContent: [mailPayload(input), ...account.davServers.map((dav, i) => davPayload(dav, ids.dav[i] as PayloadId, provider))],
+    PayloadContent: [mailPayload(input), ...davServers.map((dav, i) => davPayload(dav, ids.dav[i] as PayloadId, provider))],
   }
   return `${build(sanitise(profile) ?? {})}\n`
 }

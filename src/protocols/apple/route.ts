@@ -12,6 +12,7 @@ import { isLoopbackHost, requestHost, requestIsHttps } from '../../app/request-f
 import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
 import { readRawQueryParam } from '../../core/address'
+import { passwordServices } from '../../core/account'
 import { describeMissingServer } from '../../core/server-choice'
 import { deriveProfileIds } from './ids'
 import { renderMobileconfig } from './render'
@@ -74,7 +75,7 @@ async function serveProfile(c: Context<AppEnv>, raw: RawProfileFields) {
     c.var.log.log('error', 'mobileconfig signing is misconfigured', { reason: setup.reason })
     return c.text('the profile cannot be signed: the signing certificate is misconfigured (see the server log)', 500, NO_STORE)
   }
-  const ids = await deriveProfileIds(who, account.davServers)
+  const ids = await deriveProfileIds(who, passwordServices(account).davServers)
   const profile = renderMobileconfig({ account, servers: account.primary.value, ids, password })
   const body = setup.kind === 'ready' ? await setup.signer.sign(new TextEncoder().encode(profile), new Date()) : profile
   return c.body(body, 200, {

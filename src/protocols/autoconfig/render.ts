@@ -1,9 +1,10 @@
 /**
- * Mozilla Autoconfig `config-v1.1.xml`. Spec: the 1.1 format and draft-ietf-mailmaint-autoconfig;
- * the client rules it follows are docs/clients.md §1.3–1.9 (Thunderbird, Thunderbird for Android,
- * FairEmail, Evolution, Delta Chat, KDE). Maps a resolved account; chooses nothing itself.
+ * Mozilla Autoconfig `config-v1.1.xml`, in the form of version 1.2 (draft-ietf-mailmaint-autoconfig-06),
+ * which stays readable as 1.1; the client rules it follows are docs/clients.md §1.3–1.9 (Thunderbird,
+ * Thunderbird for Android, FairEmail, Evolution, Delta Chat, KDE). Maps a resolved account; chooses
+ * nothing itself.
  */
-import type { AccountDavServer, AccountServer, ResolvedAccount } from '../../core/account'
+import type { AccountDavServer, AccountServer, AccountSieveServer, AccountUrlServer, ResolvedAccount } from '../../core/account'
 import type { Authentication, ServerType } from '../../core/model'
 import { xml, xmlDocument, type XmlFragment } from '../../markup/xml'
 
@@ -22,6 +23,22 @@ const AUTHENTICATION: Record<Authentication, readonly string[]> = {
   none: ['none'],
 }
 
+/** An OAuth2-only server (core/account.ts) lists OAuth2 alone: a password fallback would not work. */
+const authenticationValues = (server: { readonly authentication: Authentication; readonly oauth2Only: boolean }) =>
+  server.oauth2Only ? ['OAuth2'] : AUTHENTICATION[server.authentication]
+
+/**
+ * §1.8: services reached by URL name the HTTP scheme (`system="http"`, `Basic`); OAuth2 goes first
+ * when the provider publishes an OAuth2 server, whose scope covers every service (the draft's OAuth2
+ * profile).
+ */
+function httpAuthentication(account: ResolvedAccount, indent = '    '): XmlFragment {
+  const { oauth2 } = account.provider
+  const values = [...(oauth2 ? [xml`<authentication>OAuth2</authentication>`] : []), ...(oauth2?.password === false ? [] : [xml`<authentication system="http">Basic</authentication>`])]
+  return xml`${values.map((value) => xml`
+${indent}${value}`)}`
+}
+
 function serverElement(element: 'incomingServer' | 'outgoingServer', server: AccountServer): XmlFragment {
   // Usernames stay templates: Autoconfig clients substitute the placeholders themselves (§1.4),
   // and a directory's login name, when there is one, is already in the template.
@@ -29,7 +46,7 @@ function serverElement(element: 'incomingServer' | 'outgoingServer', server: Acc
       <hostname>${server.hostname}</hostname>
       <port>${server.port}</port>
       <socketType>${server.socketType}</socketType>
-      <username>${server.usernameTemplate}</username>${AUTHENTICATION[server.authentication].map(
+      <username>${server.usernameTemplate}</username>${authenticationValues(server).map(
         (value) => xml`
       <authentication>${value}</authentication>`,
       )}`
@@ -42,18 +59,94 @@ function serverElement(element: 'incomingServer' | 'outgoingServer', server: Acc
     </outgoingServer>`
 }
 
-function davElement(dav: AccountDavServer): XmlFragment {
+/** §1.8: version 1.2 spells it `addressbook`, and `url` replaces `serverURL`; no client reads either spelling of 1.1 (§1.5, §1.6). */
+function davElement(account: ResolvedAccount, dav: AccountDavServer): XmlFragment {
   const fields = xml`
-    <username>${dav.usernameTemplate}</username>
-    <authentication>http-basic</authentication>
-    <serverURL>${dav.urlTemplate}</serverURL>`
+    <url>${dav.urlTemplate}</url>
+    <username>${dav.usernameTemplate}</username>${httpAuthentication(account)}`
   return dav.type === 'caldav'
     ? xml`
   <calendar type="caldav">${fields}
   </calendar>`
     : xml`
-  <addressBook type="carddav">${fields}
-  </addressBook>`
+  <addressbook type="carddav">${fields}
+  </addressbook>`
+}
+
+/**
+ * A JMAP session: an incoming server of its own type, placed after every IMAP and POP3 entry (the
+ * preferred one's repeat included), so that no client takes it for the IMAP account: Thunderbird and
+ * Thunderbird for Android skip the type (§1.5, §1.6), and the last-wins readers count per type (§1.7).
+ */
+function jmapElement(account: ResolvedAccount, jmap: AccountUrlServer): XmlFragment {
+  return xml`
+    <incomingServer type="jmap">
+      <url>${jmap.urlTemplate}</url>
+      <username>${jmap.usernameTemplate}</username>${httpAuthentication(account, '      ')}
+    </incomingServer>`
+}
+
+function fileShareElement(account: ResolvedAccount, share: AccountUrlServer): XmlFragment {
+  return xml`
+  <fileShare type="webdav">
+    <url>${share.urlTemplate}</url>
+    <username>${share.usernameTemplate}</username>${httpAuthentication(account)}
+  </fileShare>`
+}
+
+function sieveElement(sieve: AccountSieveServer): XmlFragment {
+  return xml`
+  <setupServer type="managesieve">
+    <hostname>${sieve.hostname}</hostname>
+    <port>${sieve.port}</port>
+    <socketType>${sieve.socketType}</socketType>
+    <username>${sieve.usernameTemplate}</username>${authenticationValues(sieve).map(
+      (value) => xml`
+    <authentication>${value}</authentication>`,
+    )}
+  </setupServer>`
+}
+
+/**
+ * `<oAuth2>` at the root, where the draft puts it: Thunderbird for Android reads an `<oAuth2>`
+ * inside `<emailProvider>` and fails the whole document when it lacks `authURL` or `tokenURL`, but
+ * skips one at the root (§1.6). Only the elements the provider has are written (§5.9: no empty ones).
+ */
+function oauth2Element(account: ResolvedAccount): XmlFragment | '' {
+  const settings = account.provider.oauth2
+  if (!settings) return ''
+  // One template per element: an element name is markup, not a value to escape.
+  const optional = (element: 'scope' | 'authURL' | 'tokenURL' | 'clientID', value: string | null) => {
+    if (value === null) return ''
+    switch (element) {
+      case 'scope':
+        return xml`
+    <scope>${value}</scope>`
+      case 'authURL':
+        return xml`
+    <authURL>${value}</authURL>`
+      case 'tokenURL':
+        return xml`
+    <tokenURL>${value}</tokenURL>`
+      case 'clientID':
+        return xml`
+    <clientID>${value}</clientID>`
+    }
+  }
+  return xml`
+  <oAuth2>
+    <issuer>${settings.issuer}</issuer>${optional('scope', settings.scope)}${optional('authURL', settings.authUrl)}${optional('tokenURL', settings.tokenUrl)}${optional('clientID', settings.clientId)}
+  </oAuth2>`
+}
+
+function documentationElement(account: ResolvedAccount): XmlFragment | '' {
+  const documentation = account.provider.documentation
+  if (!documentation) return ''
+  // §5.9: never an empty element; the provider's name stands in for a missing description.
+  return xml`
+    <documentation url="${documentation.url}">
+      <descr>${documentation.description ?? account.provider.name}</descr>
+    </documentation>`
 }
 
 /**
@@ -78,16 +171,20 @@ export function renderAutoconfig(account: ResolvedAccount): string {
   const { provider } = account
   // §1.5: emailProvider@id must be a host name; the provider's first domain always is one.
   const providerId = provider.domains[0] ?? account.domain
-  const root = xml`<clientConfig version="1.1">
+  const jmap = account.urlServers.filter((u) => u.type === 'jmap')
+  const shares = account.urlServers.filter((u) => u.type === 'webdav')
+  // §1.8: version 1.2; no client rejects a document for its version (Thunderbird and Thunderbird for
+  // Android do not read it, §1.5, §1.6; Evolution was tested with it, §1.7).
+  const root = xml`<clientConfig version="1.2">
   <emailProvider id="${providerId}">${provider.domains.map(
     (name) => xml`
     <domain>${name}</domain>`,
   )}
     <displayName>${provider.name}</displayName>
-    <displayShortName>${provider.shortName}</displayShortName>${incoming.map((s) => serverElement('incomingServer', s))}${outgoing.map((s) =>
-      serverElement('outgoingServer', s),
-    )}
-  </emailProvider>${account.davServers.map(davElement)}
+    <displayShortName>${provider.shortName}</displayShortName>${incoming.map((s) => serverElement('incomingServer', s))}${jmap.map((j) =>
+      jmapElement(account, j),
+    )}${outgoing.map((s) => serverElement('outgoingServer', s))}${documentationElement(account)}
+  </emailProvider>${account.davServers.map((d) => davElement(account, d))}${shares.map((f) => fileShareElement(account, f))}${account.sieveServers.map(sieveElement)}${oauth2Element(account)}
 </clientConfig>`
   return xmlDocument(root)
 }

@@ -4,7 +4,7 @@
  * 2.2.1.1). These clients substitute no placeholders, so every value comes from the resolved
  * account already expanded for the user (§5.12).
  */
-import type { AccountDavServer, AccountServer, UserAccount } from '../../core/account'
+import { passwordServices, type AccountDavServer, type AccountServer, type UserAccount } from '../../core/account'
 import type { Authentication, DavType, ServerType, SocketType } from '../../core/model'
 import { xml, xmlDocument, type XmlFragment } from '../../markup/xml'
 import { AUTODISCOVER_RESPONSE_NS, RESPONSE_SCHEMA_NS } from './namespaces'
@@ -80,6 +80,7 @@ const displayNameOf = (account: UserAccount) => account.displayName ?? account.w
  * never empty (Thunderbird drops such an entry, §2.6): templates never expand to ''.
  */
 export function renderPoxSettings(account: UserAccount, schema: OutlookSchema): string {
+  const { servers, davServers } = passwordServices(account)
   const root = xml`<Autodiscover xmlns="${AUTODISCOVER_RESPONSE_NS}">
   <Response xmlns="${RESPONSE_SCHEMA_NS[schema]}">
     <User>
@@ -87,7 +88,7 @@ export function renderPoxSettings(account: UserAccount, schema: OutlookSchema): 
     </User>
     <Account>
       <AccountType>email</AccountType>
-      <Action>settings</Action>${account.servers.map(mailProtocol)}${account.davServers.map(davProtocol)}
+      <Action>settings</Action>${servers.map(mailProtocol)}${davServers.map(davProtocol)}
     </Account>
   </Response>
 </Autodiscover>`

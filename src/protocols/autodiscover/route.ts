@@ -10,6 +10,7 @@ import type { AppEnv } from '../../app/env'
 import { requestHostname, requestIsHttps } from '../../app/request-facts'
 import { countAs } from '../../app/metrics'
 import { resolveForRequest } from '../../app/resolve'
+import { passwordServices } from '../../core/account'
 import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../core/address'
 import { anyCasePath } from './any-case-path'
 import { ERROR_MEANING, formatErrorTime, renderAutodiscoverError, serverIdFor, type AutodiscoverErrorCode } from './error-document'
@@ -57,7 +58,9 @@ async function servePost(c: Context<AppEnv>) {
     if (account.activeSyncUrl === null) return errorDocument(c, 601, `ActiveSync is not offered for ${account.domain}`)
     return c.body(renderMobileSync(account, account.activeSyncUrl), 200, XML_HEADERS)
   }
-  if (account.servers.length === 0 && account.davServers.length === 0) return errorDocument(c, 501)
+  const offered = passwordServices(account)
+  // POX has no OAuth2 value, so OAuth2-only servers are not offered (§5.11); with none left, 501.
+  if (offered.servers.length === 0 && offered.davServers.length === 0) return errorDocument(c, 501)
   return c.body(renderPoxSettings(account, request.value.schema), 200, XML_HEADERS)
 }
 

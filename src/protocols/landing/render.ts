@@ -6,7 +6,7 @@
  */
 import { renderSVG } from 'uqr'
 import type { AddressError } from '../../core/address'
-import type { AccountServer, UserAccount } from '../../core/account'
+import { passwordServices, type AccountServer, type UserAccount } from '../../core/account'
 import type { Authentication, DavType, Provider, ServerType, SocketType } from '../../core/model'
 import type { Dependency } from '../../core/outage'
 import type { MissingServer, PrimaryServers } from '../../core/server-choice'
@@ -114,7 +114,16 @@ const UNAVAILABLE: Record<Dependency, string> = {
   database: "We can't load the settings right now. Please try again in a minute.",
   directory: "We can't look up your account right now. Please try again in a minute.",
 }
-const MISSING: Record<MissingServer, string> = { incoming: 'incoming (IMAP or POP3)', outgoing: 'outgoing (SMTP)' }
+const SIDE = { incoming: 'incoming (IMAP or POP3)', outgoing: 'outgoing (SMTP)' } as const
+
+function describeMissing(problem: { readonly domain: string; readonly missing: MissingServer; readonly provider: Provider }): string {
+  const { provider, domain, missing } = problem
+  if (missing === 'incoming' || missing === 'outgoing') {
+    return `${provider.name} hasn't finished setting up mail for ${domain}: there is no ${SIDE[missing]} server yet. Please contact ${provider.name}.`
+  }
+  const side = missing === 'incoming-oauth2-only' ? SIDE.incoming : SIDE.outgoing
+  return `${provider.name}'s ${side} server for ${domain} signs in with OAuth2 only, which these settings and the profile cannot set up. Use a mail program that supports OAuth2, or contact ${provider.name}.`
+}
 
 /** A failure in a sentence for people: what happened and what to do, without protocol vocabulary. */
 export function describeProblem(problem: LandingProblem): string {
@@ -128,7 +137,7 @@ export function describeProblem(problem: LandingProblem): string {
     case 'unknown-domain':
       return `We don't host mail for ${problem.domain} — check the address.`
     case 'missing-server':
-      return `${problem.provider.name} hasn't finished setting up mail for ${problem.domain}: there is no ${MISSING[problem.missing]} server yet. Please contact ${problem.provider.name}.`
+      return describeMissing(problem)
     case 'unavailable':
       return UNAVAILABLE[problem.dependency]
   }
@@ -279,15 +288,17 @@ ${profileQrFigure(profile.url)}
 
 function settings(input: LandingInput, outcome: Extract<LandingOutcome, { kind: 'settings' }>): HtmlFragment {
   const { account, servers } = outcome
+  // What the profile installs (§5.11): no DAV servers of a provider whose HTTP services are OAuth2-only.
+  const { davServers } = passwordServices(account)
   return html`${appleSection(input, outcome)}
 <section aria-labelledby="manual">
 <h2 id="manual">Settings for other mail apps</h2>
 ${serverTable('Incoming mail', servers.incoming)}
 ${serverTable('Outgoing mail', servers.outgoing)}
-${account.davServers.length > 0
+${davServers.length > 0
     ? html`<table>
 <caption>Calendars and contacts</caption>
-<tbody>${account.davServers.map(
+<tbody>${davServers.map(
         (d) => html`
 <tr><th scope="row">${DAV_LABEL[d.type]}</th><td><code>${d.url}</code><br>Username: <code>${d.username}</code></td></tr>`,
       )}

@@ -3,7 +3,7 @@
  * (test/support/target.ts).
  */
 import { beforeEach, describe, expect, it } from 'vitest'
-import { adminClient, tableContents } from '../../support/admin-client'
+import { adminClient, tableContents, UNSET_PROVIDER_COLUMNS, UNSET_PROVIDER_FIELDS } from '../../support/admin-client'
 import type { ProtocolTarget } from '../../support/target'
 
 export function describeAdminProvidersDomains(target: ProtocolTarget): void {
@@ -20,7 +20,7 @@ export function describeAdminProvidersDomains(target: ProtocolTarget): void {
     }
 
     describe('/admin/providers', () => {
-      const NO_BRAND = { logo_url: null, support_url: null, support_email: null }
+      const NO_BRAND = UNSET_PROVIDER_FIELDS
       const BRAND = { logo_url: 'https://cdn.acme.example/logo.svg', support_url: 'https://help.acme.example/', support_email: 'help@acme.example' }
 
       it('creates, reads, lists and replaces a provider', async () => {
@@ -37,9 +37,9 @@ export function describeAdminProvidersDomains(target: ProtocolTarget): void {
       it('stores the logo and support fields, normalised, and a PUT without them clears them', async () => {
         const created = await admin('POST', '/admin/providers', { name: 'Acme Mail', ...BRAND, logo_url: ' https://CDN.b\u00fccher.example/a logo.svg ' })
         expect(created.status).toBe(201)
-        expect(created.body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...BRAND, logo_url: 'https://cdn.xn--bcher-kva.example/a%20logo.svg', domains: [] })
-        expect((await tableContents(target)).provider).toEqual([{ id: 1, name: 'Acme Mail', short_name: 'Acme', ...BRAND, logo_url: 'https://cdn.xn--bcher-kva.example/a%20logo.svg' }])
-        expect((await admin('PUT', '/admin/providers/1', { name: 'Acme Mail', ...BRAND })).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...BRAND, domains: [] })
+        expect(created.body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...NO_BRAND, ...BRAND, logo_url: 'https://cdn.xn--bcher-kva.example/a%20logo.svg', domains: [] })
+        expect((await tableContents(target)).provider).toEqual([{ id: 1, name: 'Acme Mail', short_name: 'Acme', ...UNSET_PROVIDER_COLUMNS, ...BRAND, logo_url: 'https://cdn.xn--bcher-kva.example/a%20logo.svg' }])
+        expect((await admin('PUT', '/admin/providers/1', { name: 'Acme Mail', ...BRAND })).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...NO_BRAND, ...BRAND, domains: [] })
         expect((await admin('PUT', '/admin/providers/1', { name: 'Acme Mail', support_email: null })).body).toEqual({ id: 1, name: 'Acme Mail', short_name: 'Acme', ...NO_BRAND, domains: [] })
       })
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { DomainConfig, EmailAddress, MailServer, UserIdentity } from '../../../src/core/model'
 import { deriveProfileIds } from '../../../src/protocols/apple/ids'
 import { renderMobileconfig } from '../../../src/protocols/apple/render'
-import { aDavServer, aDomainConfig, aServer, aUserAccount, NO_BRAND } from '../../support/build'
+import { aDavServer, aDomainConfig, aProvider, aServer, aSieveServer, aUrlServer, aUserAccount } from '../../support/build'
+import { passwordServices } from '../../../src/core/account'
 import { validateMobileconfig } from '../../../src/client-rules/mobileconfig'
 import { parsePlist, type PlistDict } from '../../../src/client-rules/plist'
 
@@ -19,7 +20,7 @@ interface Options {
 async function render({ config = aDomainConfig(), who = ALICE, user = null, name = null, password = null }: Options = {}) {
   const account = aUserAccount(config, who, user, name)
   if (!account.primary.ok) throw new Error(`test config lacks an ${account.primary.error} server`)
-  const ids = await deriveProfileIds(who, config.davServers)
+  const ids = await deriveProfileIds(who, passwordServices(account).davServers)
   const document = renderMobileconfig({ account, servers: account.primary.value, ids, password })
   const profile = parsePlist(document) as PlistDict
   const payloads = profile.PayloadContent as PlistDict[]
@@ -198,10 +199,38 @@ describe('renderMobileconfig', () => {
 
   // Escaping: every value goes through the plist builder; characters XML cannot hold are replaced.
   it('escapes markup and replaces characters XML cannot carry', async () => {
-    const { mail, document } = await render({ name: 'A <b>&amp; "q" \u0007 Z</b>', config: aDomainConfig({ provider: { name: 'Ex & <Co>', shortName: 'Ex', domains: ['example.net'], brand: NO_BRAND } }) })
+    const { mail, document } = await render({ name: 'A <b>&amp; "q" \u0007 Z</b>', config: aDomainConfig({ provider: aProvider({ name: 'Ex & <Co>', shortName: 'Ex', domains: ['example.net'] }) }) })
     expect(validateMobileconfig(document)).toEqual([])
     expect(mail.EmailAccountName).toBe('A <b>&amp; "q" \ufffd Z</b>')
     expect(document).not.toContain('<b>')
     expect(document).not.toContain('\u0007')
+  })
+})
+
+// §5.11: a profile holds passwords only; §1.8's JMAP, WebDAV and ManageSieve have no payload.
+describe('renderMobileconfig: what a profile cannot express', () => {
+  const oauth2 = { issuer: 'https://login.example.net', scope: null, authUrl: null, tokenUrl: null, clientId: null }
+
+  it('installs the server that takes a password when the preferred one is OAuth2-only', async () => {
+    const config = aDomainConfig({
+      provider: aProvider({ oauth2: { ...oauth2, password: false } }),
+      servers: [aServer({ hostname: 'oauth.example.net', authentication: 'OAuth2', prio: 1 }), aServer({ prio: 20 }), aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465 })],
+      davServers: [aDavServer()],
+    })
+    const { mail, payloads } = await render({ config })
+    expect(mail.IncomingMailServerHostName).toBe('imap.example.net')
+    expect(payloads.map((p) => p.PayloadType)).toEqual(['com.apple.mail.managed'])
+  })
+
+  it('keeps DAV and OAuth2 servers of a provider whose OAuth2 servers also take the password', async () => {
+    const config = aDomainConfig({ provider: aProvider({ oauth2: { ...oauth2, password: true } }), servers: [aServer({ authentication: 'OAuth2' }), aServer({ type: 'smtp', port: 465 })], davServers: [aDavServer()] })
+    const { mail, payloads } = await render({ config })
+    expect(mail.IncomingMailServerAuthentication).toBe('EmailAuthPassword')
+    expect(payloads).toHaveLength(2)
+  })
+
+  it('has no payload for JMAP, WebDAV or ManageSieve', async () => {
+    const { document } = await render({ config: aDomainConfig({ urlServers: [aUrlServer(), aUrlServer({ type: 'webdav', url: 'https://files.example.net/' })], sieveServers: [aSieveServer()] }) })
+    expect(document).not.toMatch(/jmap|files\.example|sieve/i)
   })
 })

@@ -4,13 +4,13 @@ import type { Authentication, DomainConfig } from '../../../src/core/model'
 import { renderAutoconfig } from '../../../src/protocols/autoconfig/render'
 import { chosenServers, CLIENT_READINGS } from '../../support/autoconfig-readers'
 import { validateAutoconfig } from '../../../src/client-rules/autoconfig'
-import { aDavServer, aDomainConfig, anAccount, aServer, aUserAccount, NO_BRAND } from '../../support/build'
+import { aDavServer, aDomainConfig, anAccount, aProvider, aServer, aSieveServer, aUrlServer, aUserAccount } from '../../support/build'
 
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   parseTagValue: false,
-  isArray: (name) => ['domain', 'incomingServer', 'outgoingServer', 'authentication', 'calendar', 'addressBook'].includes(name),
+  isArray: (name) => ['domain', 'incomingServer', 'outgoingServer', 'authentication', 'calendar', 'addressbook', 'fileShare', 'setupServer', 'descr'].includes(name),
 })
 
 interface ServerNode {
@@ -34,10 +34,12 @@ function parse(config: DomainConfig, loginName: string | null = null) {
   }
 }
 
+const BASIC = { '#text': 'Basic', '@system': 'http' }
+
 describe('renderAutoconfig', () => {
   it('writes the lowest-common-denominator document of docs/clients.md §1.9', () => {
     const { document, provider, incoming, outgoing } = parse(aDomainConfig())
-    expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<clientConfig version="1.1">')).toBe(true)
+    expect(document.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<clientConfig version="1.2">')).toBe(true)
     expect(provider['@id']).toBe('example.net')
     expect(provider.domain).toEqual(['example.net', 'example.org'])
     expect(provider.displayName).toBe('Example Mail')
@@ -198,25 +200,27 @@ describe('renderAutoconfig', () => {
     expect(root.calendar[0].username).toBe('jdoe')
   })
 
-  it('adds CalDAV and CardDAV servers in the 1.1 calendar/addressBook form', () => {
+  // §1.8: version 1.2 spellings (addressbook, url, system="http" Basic).
+  it('adds CalDAV and CardDAV servers in the 1.2 calendar/addressbook form', () => {
     const { root, document } = parse(
       aDomainConfig({
         davServers: [aDavServer(), aDavServer({ type: 'carddav', url: 'https://dav.example.net/carddav/' })],
       }),
     )
     expect(root.calendar).toEqual([
-      { '@type': 'caldav', username: '%EMAILADDRESS%', authentication: ['http-basic'], serverURL: 'https://dav.example.net/caldav/' },
+      { '@type': 'caldav', url: 'https://dav.example.net/caldav/', username: '%EMAILADDRESS%', authentication: [BASIC] },
     ])
-    expect(root.addressBook).toEqual([
-      { '@type': 'carddav', username: '%EMAILADDRESS%', authentication: ['http-basic'], serverURL: 'https://dav.example.net/carddav/' },
+    expect(root.addressbook).toEqual([
+      { '@type': 'carddav', url: 'https://dav.example.net/carddav/', username: '%EMAILADDRESS%', authentication: [BASIC] },
     ])
+    expect(document).not.toContain('addressBook')
     expect(validateAutoconfig(document)).toEqual([])
   })
 
   it('escapes every value that goes into the XML', () => {
     const { document, provider } = parse(
       aDomainConfig({
-        provider: { name: 'Bob & <Alice> "Mail"', shortName: "O'Mail", domains: ['example.net'], brand: NO_BRAND },
+        provider: aProvider({ name: 'Bob & <Alice> "Mail"', shortName: "O'Mail", domains: ['example.net'] }),
         servers: [aServer({ username: '%EMAILLOCALPART%&x<y>' }), aServer({ type: 'smtp' })],
       }),
     )
@@ -245,12 +249,81 @@ describe('renderAutoconfig', () => {
     const config = aDomainConfig({ davServers: [aDavServer({ url: 'https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/' })] })
     const who = { localPart: 'jane', domain: 'example.net', address: 'jane@example.net' }
     const document = renderAutoconfig(aUserAccount(config, who))
-    expect(document).toContain('<serverURL>https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/</serverURL>')
+    expect(document).toContain('<url>https://dav.example.net/SOGo/dav/%EMAILADDRESS%/Calendar/</url>')
     expect(document).not.toContain('jane')
   })
 
   it('renders the same bytes for the same input', () => {
     const config = aDomainConfig({ davServers: [aDavServer()] })
     expect(renderAutoconfig(anAccount(config))).toBe(renderAutoconfig(anAccount(config)))
+  })
+})
+
+// §1.8 (draft-06) elements, each placed where the readers of §1.5–§1.7 cannot trip over it.
+describe('renderAutoconfig: version 1.2 elements', () => {
+  const OAUTH2 = { issuer: 'https://login.example.net', scope: 'IMAP SMTP offline_access', authUrl: 'https://login.example.net/auth', tokenUrl: 'https://login.example.net/token', clientId: 'mail-open', password: true }
+  const PRIO = [
+    aServer({ prio: 10 }),
+    aServer({ hostname: 'imap2.example.net', port: 143, socketType: 'STARTTLS', prio: 20 }),
+    aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465, prio: 10 }),
+    aServer({ type: 'smtp', hostname: 'submit.example.net', port: 587, socketType: 'STARTTLS', prio: 20 }),
+  ]
+  const everything = aDomainConfig({
+    provider: aProvider({ oauth2: OAUTH2, documentation: { url: 'https://help.example.net/mail', description: 'Setting up mail' } }),
+    servers: PRIO,
+    davServers: [aDavServer()],
+    urlServers: [aUrlServer(), aUrlServer({ type: 'webdav', url: 'https://files.example.net/dav/%EMAILLOCALPART%/' })],
+    sieveServers: [aSieveServer()],
+  })
+
+  it.each<[string, DomainConfig, (root: ReturnType<typeof parse>) => void]>([
+    // §1.6: at the root, where Thunderbird for Android skips it; every element the provider has, no empty one.
+    ['the OAuth2 block at the root', everything, ({ root, provider }) => {
+      expect(root.oAuth2).toEqual({ issuer: OAUTH2.issuer, scope: OAUTH2.scope, authURL: OAUTH2.authUrl, tokenURL: OAUTH2.tokenUrl, clientID: OAUTH2.clientId })
+      expect(provider.oAuth2).toBeUndefined()
+    }],
+    ['only the OAuth2 elements that are set', aDomainConfig({ provider: aProvider({ oauth2: { ...OAUTH2, scope: null, authUrl: null, tokenUrl: null, clientId: null } }) }), ({ root }) => {
+      expect(root.oAuth2).toEqual({ issuer: OAUTH2.issuer })
+    }],
+    ['no OAuth2 block without an issuer', aDomainConfig(), ({ root }) => expect(root.oAuth2).toBeUndefined()],
+    // §1.8: JMAP is an incoming type with a URL; after every IMAP entry, the preferred one's repeat included (§1.7).
+    ['JMAP after the IMAP entries, with OAuth2 then HTTP Basic', everything, ({ incoming }) => {
+      expect(incoming.map((s) => s['@type'])).toEqual(['imap', 'imap', 'imap', 'jmap'])
+      expect(incoming[3]).toEqual({ '@type': 'jmap', url: 'https://jmap.example.net/.well-known/jmap', username: '%EMAILADDRESS%', authentication: ['OAuth2', BASIC] })
+    }],
+    ['WebDAV as a fileShare at the root, placeholders kept', everything, ({ root }) => {
+      expect(root.fileShare).toEqual([{ '@type': 'webdav', url: 'https://files.example.net/dav/%EMAILLOCALPART%/', username: '%EMAILADDRESS%', authentication: ['OAuth2', BASIC] }])
+    }],
+    ['ManageSieve as a setupServer at the root', everything, ({ root }) => {
+      expect(root.setupServer).toEqual([{ '@type': 'managesieve', hostname: 'sieve.example.net', port: '4190', socketType: 'STARTTLS', username: '%EMAILADDRESS%', authentication: ['password-cleartext'] }])
+    }],
+    ['documentation with its description', everything, ({ provider }) => {
+      expect(provider.documentation).toEqual({ '@url': 'https://help.example.net/mail', descr: ['Setting up mail'] })
+    }],
+    // §5.9: never an empty element, so the name stands in for a missing description.
+    ['documentation without a description names the provider', aDomainConfig({ provider: aProvider({ documentation: { url: 'https://help.example.net/', description: null } }) }), ({ provider }) => {
+      expect(provider.documentation).toEqual({ '@url': 'https://help.example.net/', descr: ['Example Mail'] })
+    }],
+    ['no documentation element without a URL', aDomainConfig(), ({ provider }) => expect(provider.documentation).toBeUndefined()],
+    // §5.11: an OAuth2-only provider gets no password fallback anywhere.
+    ['OAuth2 only: no password-cleartext after OAuth2, no HTTP Basic', aDomainConfig({
+      provider: aProvider({ oauth2: { ...OAUTH2, password: false } }),
+      servers: [aServer({ authentication: 'OAuth2' }), aServer({ type: 'smtp', authentication: 'plain' })],
+      urlServers: [aUrlServer()],
+    }), ({ incoming, outgoing }) => {
+      expect(incoming.map((s) => s.authentication)).toEqual([['OAuth2'], ['OAuth2']])
+      expect(outgoing[0]?.authentication).toEqual(['password-cleartext'])
+    }],
+  ])('writes %s', (_case, config, check) => {
+    const parsed = parse(config)
+    check(parsed)
+  })
+
+  // The done-when of the 1.2 work: every reader still ends on the prio-10 IMAP and SMTP servers.
+  it.each(Object.entries(CLIENT_READINGS))('%s still ends on the prio-10 IMAP and SMTP servers', (_client, reading) => {
+    const { document } = parse(everything)
+    const chosen = chosenServers(document, reading)
+    expect([chosen.imap, chosen.smtp]).toEqual(['imap.example.net:993 SSL', 'smtp.example.net:465 SSL'])
+    expect(validateAutoconfig(document)).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseEmailAddress } from '../../../src/core/address'
 import type { Authentication, DomainConfig, EmailAddress, SocketType, UserIdentity } from '../../../src/core/model'
 import { renderMobileSync, renderPoxSettings, type OutlookSchema } from '../../../src/protocols/autodiscover/render'
-import { aDavServer, aDomainConfig, aServer, aUserAccount } from '../../support/build'
+import { aDavServer, aDomainConfig, aProvider, aServer, aSieveServer, aUrlServer, aUserAccount } from '../../support/build'
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -211,6 +211,32 @@ describe('renderPoxSettings', () => {
   it('renders the same bytes for the same input', () => {
     const config = aDomainConfig({ davServers: [aDavServer()] })
     expect(renderPoxSettings(aUserAccount(config, ALICE), 'outlook-2006a')).toBe(renderPoxSettings(aUserAccount(config, ALICE), 'outlook-2006a'))
+  })
+})
+
+// §5.11: POX has no OAuth2 value; §1.8's JMAP, WebDAV and ManageSieve have no place in it.
+describe('renderPoxSettings: what POX cannot express', () => {
+  const OAUTH2_ONLY = aProvider({ oauth2: { issuer: 'https://login.example.net', scope: null, authUrl: null, tokenUrl: null, clientId: null, password: false } })
+
+  it('leaves out OAuth2-only servers, and DAV servers of an OAuth2-only provider', () => {
+    const { protocols } = pox(
+      aDomainConfig({
+        provider: OAUTH2_ONLY,
+        servers: [aServer({ authentication: 'OAuth2' }), aServer({ hostname: 'imap-pw.example.net', prio: 20 }), aServer({ type: 'smtp', hostname: 'smtp.example.net', port: 465 })],
+        davServers: [aDavServer()],
+      }),
+    )
+    expect(protocols.map((p) => `${p.Type} ${p.Server}`)).toEqual(['IMAP imap-pw.example.net', 'SMTP smtp.example.net'])
+  })
+
+  it('keeps OAuth2 servers that also take the password (the default)', () => {
+    const { protocols } = pox(aDomainConfig({ servers: [aServer({ authentication: 'OAuth2' }), aServer({ type: 'smtp', port: 465 })], davServers: [aDavServer()] }))
+    expect(protocols.map((p) => p.Type)).toEqual(['IMAP', 'SMTP', 'CalDAV'])
+  })
+
+  it('has no place for JMAP, WebDAV or ManageSieve', () => {
+    const { document } = pox(aDomainConfig({ urlServers: [aUrlServer(), aUrlServer({ type: 'webdav', url: 'https://files.example.net/' })], sieveServers: [aSieveServer()] }))
+    expect(document).not.toMatch(/jmap|files\.example|sieve/i)
   })
 })
 

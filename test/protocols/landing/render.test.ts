@@ -20,6 +20,8 @@ const aProvider = (brand: Partial<ProviderBrand> = {}, name = 'Example Mail'): P
   shortName: 'Example',
   domains: ['example.net'],
   brand: { ...NO_BRAND, ...brand },
+  oauth2: null,
+  documentation: null,
 })
 
 function settings(config: DomainConfig = aDomainConfig(), user: UserIdentity | null = null, signature: ProfileSignature = 'unsigned', url = PROFILE_URL): LandingOutcome {

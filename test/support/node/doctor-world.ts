@@ -10,6 +10,8 @@
  * Autoconfig URL answers an old document (another IMAP host). The database must hold SEED first. `fix()` publishes FIXED_ZONE, adds the certificate and
  * retires the old document.
  */
+import { createHash } from 'node:crypto'
+import { get as httpGet } from 'node:http'
 import { startNsd, type Nsd } from './nsd'
 import { createTestCa, type TestCa } from './test-ca'
 import { startTlsFront, type TlsFront } from './tls-front'
@@ -46,7 +48,24 @@ const COMMON = [
 ]
 
 export const BROKEN_ZONE = [...COMMON, '_submission._tcp IN SRV 10 1 587 relay.elsewhere.test.']
-export const FIXED_ZONE = [...COMMON, '_submissions._tcp IN SRV 0 1 465 smtp.acme.test.', '_submission._tcp IN SRV 10 1 587 smtp.acme.test.']
+export const FIXED_ZONE = [...COMMON, '_submissions._tcp IN SRV 0 1 465 smtp.acme.test.', '_submission._tcp IN SRV 10 1 587 smtp.acme.test.', 'ua-auto-config IN CNAME mailconf.acme.test.']
+
+/**
+ * The PACC TXT record (docs/clients.md §4.7) for the document the service serves now: the SHA-256
+ * of its bytes, taken here with node:crypto, independently of the service's own digest.
+ */
+async function paccTxtLine(backend: string): Promise<string> {
+  // node:http, not fetch: the Host header has to name the PACC host, as it does behind the front.
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const request = httpGet(new URL('/.well-known/user-agent-configuration.json', backend), { headers: { Host: `ua-auto-config.${DOMAIN}`, 'X-Forwarded-Host': `ua-auto-config.${DOMAIN}` } }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`PACC document: ${response.statusCode} ${Buffer.concat(chunks).toString()}`))))
+    })
+    request.on('error', reject)
+  })
+  return `_ua-auto-config IN TXT "v=UAAC1; a=sha256; d=${createHash('sha256').update(body).digest('base64')}"`
+}
 
 /** The service's Autoconfig document as an old deployment served it: the IMAP host was another. */
 async function oldDocument(backend: string): Promise<string> {
@@ -60,7 +79,7 @@ export interface DoctorWorld {
   readonly ca: TestCa
   readonly nsd: Nsd
   readonly front: TlsFront
-  /** Publishes FIXED_ZONE, serves a certificate for autodiscover.acme.test, retires the old document. */
+  /** Publishes FIXED_ZONE and the PACC digest, serves a certificate for autodiscover.acme.test, retires the old document. */
   fix(): Promise<void>
   stop(): Promise<void>
 }
@@ -84,7 +103,7 @@ export async function startDoctorWorld(backend: string): Promise<DoctorWorld> {
       nsd,
       front,
       async fix() {
-        await nsd.publish(FIXED_ZONE)
+        await nsd.publish([...FIXED_ZONE, await paccTxtLine(backend)])
         front.addCertificate([`autodiscover.${DOMAIN}`], ca.issueServer('autodiscover', [`autodiscover.${DOMAIN}`]))
         front.stale = null
       },
