@@ -68,7 +68,7 @@ export const AUTOMX2: Readonly<Record<string, Readonly<Record<string, Automx2Col
   davserver_domain: { davserver_id: {}, domain_id: {} },
 }
 
-type TableKey = { [K in keyof typeof schema]: (typeof schema)[K] extends SQLiteTable ? K : never }[keyof typeof schema]
+export type TableKey = { [K in keyof typeof schema]: (typeof schema)[K] extends SQLiteTable ? K : never }[keyof typeof schema]
 type RelationsKey = { [K in keyof typeof schema]: (typeof schema)[K] extends Relations ? K : never }[keyof typeof schema]
 /** The same export names as schema.ts, for tables and relations. */
 export type DerivedSchema<T extends Table> = { readonly [K in TableKey]: T } & { readonly [K in RelationsKey]: Relations }

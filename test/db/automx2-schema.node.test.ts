@@ -81,8 +81,8 @@ describe.each(['postgresql', 'mysql'] as const)("automx2's own tables on %s", (d
     const after = await automx2Columns(database, dialect)
     const added = after.filter((c) => !before.includes(c))
     expect(before.every((c) => after.includes(c))).toBe(true)
-    expect(added.map((c) => c.split(' ')[0])).toEqual(['provider.logo_url', 'provider.support_email', 'provider.support_url'])
-    expect(added.every((c) => c.endsWith('YES'))).toBe(true)
+    expect(added.map((c) => c.split(' ')[0])).toEqual(expect.arrayContaining(['provider.logo_url', 'provider.support_email', 'provider.support_url']))
+    for (const column of added) expect(column).toMatch(/^provider\.\S+ .* YES$/)
   })
 
   it('serves the servers automx2 would, read tolerantly, for any letter case of the domain', async () => {

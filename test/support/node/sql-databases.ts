@@ -31,8 +31,13 @@ export async function createTestDatabase(dialect: ServerDialect): Promise<TestDa
     await server.unsafe(`CREATE DATABASE ${name}`)
     await server.end()
     const url = admin.replace(/\/postgres$/, `/${name}`)
-    // count(*) is a bigint, which the driver hands out as a string unless told otherwise.
-    const client = postgres(url, { max: 2, onnotice: () => {}, types: { bigint: { to: 20, from: [20], serialize: String, parse: Number } } })
+    // count(*) is a bigint, which the driver hands out as a string unless told otherwise; booleans
+    // come back as 1/0, as SQLite and MySQL store them, so suites compare rows the same everywhere.
+    const types = {
+      bigint: { to: 20, from: [20], serialize: String, parse: Number },
+      boolean: { to: 16, from: [16], serialize: (b: unknown) => (b ? 't' : 'f'), parse: (v: string) => (v === 't' ? 1 : 0) },
+    }
+    const client = postgres(url, { max: 2, onnotice: () => {}, types })
     return {
       url,
       query: async (sql, ...args) => [...(await client.unsafe(numbered(sql), args))],
