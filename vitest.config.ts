@@ -12,9 +12,10 @@ export default defineConfig({
   test: {
     // First a check that the system packages the tests run for real are there (it stops the run
     // with install instructions otherwise). Then one slapd (LDAP + LDAPS) and a silent TCP server
-    // on 127.0.0.1 for the LDAP tests of both projects: a root globalSetup runs once per run and
-    // what it provides reaches every project.
-    globalSetup: ['./test/support/node/system-packages-global-setup.ts', './test/support/node/slapd-global-setup.ts'],
+    // on 127.0.0.1 for the LDAP tests of both projects, and one PostgreSQL and one MariaDB server
+    // for the SQL-server targets: a root globalSetup runs once per run and what it provides
+    // reaches every project.
+    globalSetup: ['./test/support/node/system-packages-global-setup.ts', './test/support/node/slapd-global-setup.ts', './test/support/node/sql-global-setup.ts'],
     projects: [
       {
         // Worker tests: run inside workerd with a real local D1 (migrations applied per test file).
@@ -38,6 +39,13 @@ export default defineConfig({
               // The optional Workers Analytics Engine binding (README "Metrics"), bound as a
               // deployment that turns it on would: every Worker test's config requests write to it.
               analyticsEngineDatasets: { METRICS: { dataset: 'mailconf_requests' } },
+              // Local Hyperdrive bindings to the run's PostgreSQL and MariaDB (sql-global-setup.ts
+              // sets these before the pool starts); test/db/hyperdrive.test.ts binds one as HYPERDRIVE.
+              hyperdrives: Object.fromEntries(
+                Object.entries({ HYPERDRIVE_POSTGRES: process.env.MAILCONF_TEST_HYPERDRIVE_POSTGRES, HYPERDRIVE_MYSQL: process.env.MAILCONF_TEST_HYPERDRIVE_MYSQL }).flatMap(([name, url]) =>
+                  url ? [[name, url]] : [],
+                ),
+              ),
               ratelimits: {
                 ADMIN_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
                 RATE_LIMITER_UNDER_TEST: { namespace_id: '1002', simple: { limit: 5, period: 60 } },

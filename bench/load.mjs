@@ -3,7 +3,9 @@
 // errors per case; write everything as JSON under bench/results/. See bench/README.md.
 //
 //   --targets node,workerd     the Node entry (dist/node.mjs over a libsql file) and/or the Worker
-//                              in local workerd (wrangler dev over a local D1)
+//                              in local workerd (wrangler dev over a local D1); also postgres and
+//                              mysql: the Node entry over the empty database named by
+//                              BENCH_POSTGRES_URL / BENCH_MYSQL_URL (migrated at its start)
 //   --domains 1,10000          database sizes (seeded through POST /admin/import)
 //   --cases autoconfig,pox,mobileconfig,unknown,baseline
 //   --connections 1,50         concurrency
@@ -145,6 +147,8 @@ const TARGETS = {
     // The entry listens once the database is open and migrated.
     return { url: `http://127.0.0.1:${port}`, child, ready: waitForPort(port, child, 30) }
   },
+  postgres: () => nodeOver('BENCH_POSTGRES_URL'),
+  mysql: () => nodeOver('BENCH_MYSQL_URL'),
   async workerd(folder) {
     const port = await freePort()
     const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' }
@@ -165,7 +169,15 @@ const TARGETS = {
     return { url: `http://127.0.0.1:${port}`, child, ready }
   },
 }
-for (const name of list(values.targets)) if (!TARGETS[name]) throw new Error(`unknown target ${name}; known: node, workerd`)
+async function nodeOver(setting) {
+  const databaseUrl = process.env[setting]
+  if (!databaseUrl) throw new Error(`${setting} must name an empty database for this target`)
+  const port = await freePort()
+  const env = { ...process.env, ...serviceVars(), HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl }
+  const child = spawn(process.execPath, ['dist/node.mjs'], { env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  return { url: `http://127.0.0.1:${port}`, child }
+}
+for (const name of list(values.targets)) if (!TARGETS[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(TARGETS).join(', ')}`)
 
 async function seed(url, count) {
   const response = await fetch(`${url}/admin/import?replace=true`, {
@@ -401,7 +413,7 @@ async function coldPath(target, folder) {
 const rows = []
 const colds = []
 const started = new Date()
-if (list(values.targets).includes('node')) {
+if (list(values.targets).some((t) => ['node', 'postgres', 'mysql'].includes(t))) {
   console.log('building dist/node.mjs (npm run build:node)')
   execFileSync('npm', ['run', '--silent', 'build:node'], { stdio: 'inherit' })
 }

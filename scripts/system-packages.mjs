@@ -5,7 +5,7 @@
 //
 //   node scripts/system-packages.mjs           prints the missing packages, space-separated
 //   node scripts/system-packages.mjs --check   exits 1 with install instructions when any is missing
-import { accessSync, constants, existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -23,6 +23,20 @@ export const SYSTEM_PACKAGES = [
   // test/support/node/slapd.ts starts its own OpenLDAP server on free ports with a generated
   // config, so a system slapd that the package may start does not matter.
   { name: 'slapd', purpose: 'the LDAP tests (a real OpenLDAP server)', present: () => executable('/usr/sbin/slapd') && executable('/usr/sbin/slapadd') },
+  // test/support/node/sql-servers.ts starts its own PostgreSQL and MariaDB in throwaway data
+  // directories on free ports; the packages' own services are neither needed nor touched.
+  {
+    name: 'postgresql',
+    purpose: 'the PostgreSQL target (a real server)',
+    present: () => {
+      try {
+        return readdirSync('/usr/lib/postgresql').some((version) => executable(join('/usr/lib/postgresql', version, 'bin', 'postgres')))
+      } catch {
+        return false
+      }
+    },
+  },
+  { name: 'mariadb-server', purpose: 'the MySQL/MariaDB target (a real server)', present: () => executable('/usr/sbin/mariadbd') && executable('/usr/bin/mariadb-install-db') },
   { name: 'chromium', purpose: 'the landing-page test (a real browser)', present: () => executable('/usr/bin/chromium') },
   { name: 'nginx-light', purpose: 'the NGINX examples, run in a real nginx', present: () => executable('/usr/sbin/nginx') || executable('/usr/bin/nginx') || onPath('nginx') },
   { name: 'openssl', purpose: 'test certificates and verifying signed Apple profiles', present: () => onPath('openssl') },

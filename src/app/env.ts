@@ -13,8 +13,10 @@ import type { RequestFacts } from './request-facts'
  * storage settings are added here. The Node entry passes `process.env` under the same names.
  */
 export interface Bindings extends Omit<Env, 'LOG_LEVEL' | 'DB' | 'ADMIN_RATE_LIMITER'> {
-  /** The D1 database; when absent, `LIBSQL_URL` names the database (db/from-bindings.ts). */
+  /** The D1 database; when absent, `HYPERDRIVE`, then `LIBSQL_URL` (db/from-bindings.ts). */
   DB?: D1Database
+  /** A Hyperdrive binding to PostgreSQL or MySQL (`[[hyperdrive]]` in wrangler.toml). */
+  HYPERDRIVE?: Hyperdrive
   /** Turso/libsql database URL (`libsql://…`; the Node entry also takes `file:`). */
   LIBSQL_URL?: string
   /** Secret: the libsql/Turso auth token. */

@@ -8,6 +8,7 @@ import type { EmailAddress } from '../core/model'
 import { resolveAccount, resolveDocument, type ResolveDeps, type ResolveRequest } from '../core/resolve'
 import type { ResolvedAccount } from '../core/account'
 import { DomainCaches, type DomainCache, type RenderedDocument } from '../db/domain-cache'
+import { cacheKeyOf } from '../db/client'
 import type { FindUser } from '../core/resolve'
 import type { FindUserOptions } from '../directory/client'
 import { allowsPrivateDirectories, parseGateLimits, parseLdapTimeout, readStringBinding } from '../directory/settings'
@@ -19,7 +20,8 @@ const caches = new DomainCaches()
 
 /** The domain cache of the request's database. */
 export function domainCacheOf(c: Context<AppEnv>): DomainCache {
-  return caches.forDatabase(c.get('database'), c.env.CONFIG_CACHE_TTL_SECONDS)
+  // Per-request handles (Hyperdrive) register the binding they stand for (db/client.ts cacheKeyOf).
+  return caches.forDatabase(cacheKeyOf(c.get('database').reads), c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
 /**

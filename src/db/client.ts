@@ -17,6 +17,35 @@ export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
 
 export type { LibsqlClient }
 
+/**
+ * Which SQL the handle speaks. Queries are written once (db/sql-servers.ts says how one handle type
+ * serves all three); the few statements whose syntax differs ask this.
+ */
+export type Dialect = 'sqlite' | 'postgresql' | 'mysql'
+
+const dialects = new WeakMap<Db, Dialect>()
+
+export function registerDialect(db: Db, dialect: Dialect): void {
+  dialects.set(db, dialect)
+}
+
+const cacheKeys = new WeakMap<Db, object>()
+
+/** A handle made per request stands for a longer-lived database: its domain cache is keyed by that. */
+export function registerCacheKey(db: Db, key: object): void {
+  cacheKeys.set(db, key)
+}
+
+/** What the domain cache of a handle is kept under (app/resolve.ts): the handle, unless registered. */
+export function cacheKeyOf(db: Db): object {
+  return cacheKeys.get(db) ?? db
+}
+
+/** D1 and libsql handles are not registered: SQLite is what a handle speaks unless told otherwise. */
+export function dialectOf(db: Db): Dialect {
+  return dialects.get(db) ?? 'sqlite'
+}
+
 type Schema = typeof schema
 type Tables = ExtractTablesWithRelations<Schema>
 

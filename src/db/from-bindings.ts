@@ -1,6 +1,8 @@
 /**
  * Picks the database from the Worker's bindings: the D1 binding `DB` when present, otherwise the
- * libsql server at `LIBSQL_URL` (Turso), authenticated with the secret `LIBSQL_AUTH_TOKEN`.
+ * PostgreSQL or MySQL database of the Hyperdrive binding `HYPERDRIVE` (db/hyperdrive.ts, in the
+ * Worker built from src/worker-hyperdrive.ts), otherwise the libsql server at `LIBSQL_URL` (Turso),
+ * authenticated with the secret `LIBSQL_AUTH_TOKEN`.
  *
  * Handles are kept per isolate, not made per request: the domain cache and the prepared domain
  * lookup hang off them (app/resolve.ts, db/domain-query.ts), a D1 handle holds the bookmark of the
@@ -11,12 +13,24 @@
 import { createClient, LibsqlError } from '@libsql/client/web'
 import { ConfigurationError } from '../app/config-error'
 import type { Bindings } from '../app/env'
-import { createLibsqlDb } from './client'
+import { createLibsqlDb, type Db } from './client'
 import { d1Database, singleHandle, type Database } from './database'
 
 const NO_DATABASE_MESSAGE =
   'no database configured: bind a D1 database as DB (wrangler.toml [[d1_databases]]), ' +
+  'a Hyperdrive configuration as HYPERDRIVE ([[hyperdrive]]), ' +
   'or set LIBSQL_URL (with the secret LIBSQL_AUTH_TOKEN) for Turso/libsql'
+
+/**
+ * db/hyperdrive.ts's opener, handed in by src/worker-hyperdrive.ts. Not imported here: the drivers
+ * (postgres, mysql2 and what mysql2 brings) would more than double the bundle of every Worker,
+ * including those on D1 that never use them.
+ */
+let hyperdriveOpener: ((binding: Hyperdrive) => Db) | null = null
+
+export function useHyperdrive(opener: (binding: Hyperdrive) => Db): void {
+  hyperdriveOpener = opener
+}
 
 // Keyed by the binding object: tests (and a redeploy) may hand in another one.
 const d1Handles = new WeakMap<D1Database, Database>()
@@ -27,6 +41,13 @@ export function databaseFromBindings(env: Bindings): Database {
     let db = d1Handles.get(env.DB)
     if (!db) d1Handles.set(env.DB, (db = d1Database(env.DB)))
     return db
+  }
+  if (env.HYPERDRIVE) {
+    if (!hyperdriveOpener) {
+      throw new ConfigurationError('HYPERDRIVE is bound, but this Worker has no PostgreSQL/MySQL drivers: deploy src/worker-hyperdrive.ts (wrangler.toml main)')
+    }
+    // A handle per request (db/hyperdrive.ts); its domain cache is keyed by the binding (cacheKeyOf).
+    return singleHandle(hyperdriveOpener(env.HYPERDRIVE))
   }
   const url = env.LIBSQL_URL?.trim()
   if (!url) throw new ConfigurationError(NO_DATABASE_MESSAGE)

@@ -9,16 +9,14 @@ import { logSignerWarnings } from '../protocols/apple/route'
 import { profileSigner } from '../protocols/apple/sign'
 import sample from '../../seed/sample.json'
 import { describeLoad, loadIntoEmpty } from '../seed/write'
-import { findMigrationsFolder, migrateDatabase, openDatabase } from './database'
+import { describeDriverError } from '../db/client'
+import { describeDatabaseUrl, findMigrationsFolder, migrateDatabase, openDatabase } from './database'
 import { startServer } from './server'
 import { readSettings, USAGE, type ReplicaSync } from './settings'
 
 // From src/node/main.ts (tsx) and from its bundle dist/node.mjs alike.
 const MIGRATIONS_FOLDER = findMigrationsFolder(import.meta.url)
 
-// A remote libsql URL can carry an auth token (?authToken=…): only file paths are logged.
-const describeDatabase = (url: string, sync: ReplicaSync | null) =>
-  !url.startsWith('file:') ? 'remote libsql' : sync ? `${url} (embedded replica of a remote libsql, synced every ${sync.intervalSeconds} s)` : url
 
 const settings = readSettings(process.env, process.argv.slice(2))
 if (!settings.ok) {
@@ -29,7 +27,9 @@ if (!settings.ok) {
   console.error(`mailconf: ${settings.error.message}`)
   process.exit(2)
 }
-const { host, port, databaseUrl, authToken, sync, seedSample, migrateOnly, limits, doctor } = settings.value
+const { host, port, databaseUrl, databaseSetting, authToken, sync, seedSample, migrateOnly, limits, doctor } = settings.value
+// A URL can carry a password or a token (?authToken=…): the log shows no credentials.
+const database = sync ? `${databaseUrl} (embedded replica of a remote libsql, synced every ${sync.intervalSeconds} s)` : describeDatabaseUrl(databaseUrl)
 // The environment is the bindings: ADMIN_TOKEN, LOG_LEVEL, PROXY_COUNT, … under the same names.
 const bindings: Bindings = process.env
 const logger = loggerFor(bindings.LOG_LEVEL)
@@ -43,20 +43,26 @@ try {
     process.exit(2)
   }
   logSignerWarnings(logger, signing)
-  const { client, db } = openDatabase(databaseUrl, authToken, sync)
-  await migrateDatabase(client, MIGRATIONS_FOLDER)
+  const connection = await openDatabase(databaseUrl, authToken, { setting: databaseSetting, sync })
+  const { db } = connection
+  try {
+    await migrateDatabase(connection, MIGRATIONS_FOLDER)
+  } catch (cause) {
+    // The driver's message (refused, unknown host, authentication failed) never holds the password.
+    throw new Error(`${databaseSetting}: ${describeDriverError(cause)}`)
+  }
   if (seedSample) {
     const loaded = describeLoad(await loadIntoEmpty(db, sample))
     if (!loaded.ok) throw new Error(`seed/sample.json: ${loaded.error}`)
     logger.log('info', `seed/sample.json: ${loaded.value}`)
   }
   if (migrateOnly) {
-    logger.log('info', 'database ready', { database: describeDatabase(databaseUrl, sync) })
-    client.close()
+    logger.log('info', 'database ready', { database })
+    await connection.close()
     process.exit(0)
   }
-  const server = await startServer({ host, port, bindings, client, db, limits, doctor })
-  logger.log('info', 'listening', { url: server.url, database: describeDatabase(databaseUrl, sync) })
+  const server = await startServer({ host, port, bindings, client: connection, db, limits, doctor })
+  logger.log('info', 'listening', { url: server.url, database })
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -3,7 +3,6 @@
  * accepting, let requests in flight finish, then close the database.
  */
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server'
-import type { Client } from '@libsql/client'
 import { lookup } from 'node:dns/promises'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -37,7 +36,8 @@ export interface ServerOptions {
   /** Where GET /admin/doctor asks and dials (DOCTOR_* settings); default: the system's resolver, 443 and 80. */
   readonly doctor?: DoctorNetwork
   readonly bindings: Bindings
-  readonly client: Client
+  /** Closed when the server has stopped: the libsql client, or the DatabaseConnection (database.ts). */
+  readonly client: { close(): unknown }
   readonly db: Db
 }
 
@@ -82,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close(() => {
         clearTimeout(cutOff)
         clearInterval(sweep)
-        options.client.close()
+        void options.client.close()
         resolve()
       })
     }))

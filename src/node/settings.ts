@@ -7,7 +7,7 @@ import { MIN_METRICS_TOKEN_LENGTH } from '../app/metrics'
 import { parseProxyCount } from '../app/request-facts'
 import { fail, ok, type Result } from '../core/result'
 import { parsePort, parseResolver } from '../doctor/settings'
-import { databaseFilePath } from './database'
+import { databaseFilePath, dialectOfUrl } from './database'
 import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
 
 const DEFAULT_HOST = '127.0.0.1'
@@ -45,11 +45,12 @@ const HTTP_LIMIT_SETTINGS: readonly [keyof HttpLimits, string, number, number][]
 export const USAGE = `usage: mailconf-server [--seed-sample] [--migrate-only]
 
   --seed-sample   load seed/sample.json when the database holds no provider yet
-  --migrate-only  apply the migrations (and --seed-sample) to LIBSQL_URL, then exit
+  --migrate-only  apply the migrations (and --seed-sample) to DATABASE_URL, then exit
 
-environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), LIBSQL_URL (${DEFAULT_DATABASE_URL}),
-  LIBSQL_AUTH_TOKEN, LIBSQL_SYNC_URL (none: LIBSQL_URL is the database; set: LIBSQL_URL is a file:
-  embedded replica of it), LIBSQL_SYNC_INTERVAL_SECONDS (${DEFAULT_SYNC_INTERVAL_SECONDS}), PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
+environment: HOST (${DEFAULT_HOST}), PORT (${DEFAULT_PORT}), DATABASE_URL (${DEFAULT_DATABASE_URL};
+  postgres://, postgresql://, mysql://, file:, libsql:; LIBSQL_URL when unset), LIBSQL_AUTH_TOKEN,
+  LIBSQL_SYNC_URL (none: the database URL is the database; set: it is a file: embedded replica of
+  it), LIBSQL_SYNC_INTERVAL_SECONDS (${DEFAULT_SYNC_INTERVAL_SECONDS}), PROXY_COUNT (0), ADMIN_TOKEN, METRICS_TOKEN, LOG_LEVEL (info),
   HTTP_HEADERS_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.headersTimeoutMs}), HTTP_REQUEST_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.requestTimeoutMs}),
   HTTP_KEEPALIVE_TIMEOUT_MS (${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs}), HTTP_MAX_CONNECTIONS (${DEFAULT_HTTP_LIMITS.maxConnections}),
   DOCTOR_RESOLVER (the system's), DOCTOR_HTTPS_PORT (443), DOCTOR_HTTP_PORT (80)`
@@ -67,6 +68,8 @@ export interface ServerSettings {
   readonly host: string
   readonly port: number
   readonly databaseUrl: string
+  /** Where databaseUrl came from, for messages: DATABASE_URL, or its older name LIBSQL_URL. */
+  readonly databaseSetting: 'DATABASE_URL' | 'LIBSQL_URL'
   readonly authToken: string | undefined
   /** Null: LIBSQL_URL is the database itself. */
   readonly sync: ReplicaSync | null
@@ -168,13 +171,18 @@ export function readSettings(
   }
   const doctor = readDoctorNetwork(env)
   if (!doctor.ok) return fail({ kind: 'invalid', message: doctor.error })
-  const databaseUrl = env.LIBSQL_URL?.trim() || DEFAULT_DATABASE_URL
+  // DATABASE_URL wins; LIBSQL_URL, the name before other databases were served, is read without it.
+  const databaseSetting = env.DATABASE_URL?.trim() ? 'DATABASE_URL' : 'LIBSQL_URL'
+  const databaseUrl = env[databaseSetting]?.trim() || DEFAULT_DATABASE_URL
+  const dialect = dialectOfUrl(databaseUrl, databaseSetting)
+  if (!dialect.ok) return fail({ kind: 'invalid', message: dialect.error })
   const sync = readReplicaSync(env, databaseUrl)
   if (!sync.ok) return fail({ kind: 'invalid', message: sync.error })
   return ok({
     host: env.HOST?.trim() || DEFAULT_HOST,
     port,
     databaseUrl,
+    databaseSetting,
     authToken: env.LIBSQL_AUTH_TOKEN || undefined,
     sync: sync.value,
     seedSample,

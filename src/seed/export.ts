@@ -9,7 +9,8 @@ import * as t from '../../schema/schema'
 import { DAV_LINKS, SERVER_LINKS, SIEVE_LINKS, URL_LINKS, groupLinks, selectLinks } from '../admin/resources/links'
 import { toProviderView } from '../admin/resources/providers'
 import { withoutPassword } from '../admin/resources/ldapservers'
-import { usingDatabase, type Db } from '../db/client'
+import { readBatch } from '../db/batch'
+import type { Db } from '../db/client'
 
 export interface ExportOptions {
   /**
@@ -20,27 +21,25 @@ export interface ExportOptions {
 }
 
 export async function exportDatabase(db: Db, options: ExportOptions) {
-  // One batch: one round trip and one consistent snapshot of every table.
-  const [providers, domains, servers, serverLinks, davServers, davLinks, urlServers, urlLinks, sieveServers, sieveLinks, ldapServers, activeSync] = await usingDatabase(() =>
-    db.batch([
-      db.select().from(t.provider).orderBy(asc(t.provider.id)),
-      db.select().from(t.domain).orderBy(asc(t.domain.id)),
-      db.select().from(t.server).orderBy(asc(t.server.id)),
-      selectLinks(db, SERVER_LINKS),
-      db.select().from(t.davserver).orderBy(asc(t.davserver.id)),
-      selectLinks(db, DAV_LINKS),
-      db.select().from(t.urlserver).orderBy(asc(t.urlserver.id)),
-      selectLinks(db, URL_LINKS),
-      db.select().from(t.sieveserver).orderBy(asc(t.sieveserver.id)),
-      selectLinks(db, SIEVE_LINKS),
-      db.select().from(t.ldapserver).orderBy(asc(t.ldapserver.id)),
-      db
-        .select({ id: t.activesync.id, url: t.activesync.url, domain: t.domain.name })
-        .from(t.activesync)
-        .innerJoin(t.domain, eq(t.activesync.domain_id, t.domain.id))
-        .orderBy(asc(t.activesync.id)),
-    ]),
-  )
+  // One batch (one round trip on D1 and libsql) and one consistent snapshot of every table.
+  const [providers, domains, servers, serverLinks, davServers, davLinks, urlServers, urlLinks, sieveServers, sieveLinks, ldapServers, activeSync] = await readBatch(db, (q) => [
+    q.select().from(t.provider).orderBy(asc(t.provider.id)),
+    q.select().from(t.domain).orderBy(asc(t.domain.id)),
+    q.select().from(t.server).orderBy(asc(t.server.id)),
+    selectLinks(q, SERVER_LINKS),
+    q.select().from(t.davserver).orderBy(asc(t.davserver.id)),
+    selectLinks(q, DAV_LINKS),
+    q.select().from(t.urlserver).orderBy(asc(t.urlserver.id)),
+    selectLinks(q, URL_LINKS),
+    q.select().from(t.sieveserver).orderBy(asc(t.sieveserver.id)),
+    selectLinks(q, SIEVE_LINKS),
+    q.select().from(t.ldapserver).orderBy(asc(t.ldapserver.id)),
+    q
+      .select({ id: t.activesync.id, url: t.activesync.url, domain: t.domain.name })
+      .from(t.activesync)
+      .innerJoin(t.domain, eq(t.activesync.domain_id, t.domain.id))
+      .orderBy(asc(t.activesync.id)),
+  ])
   const serverDomains = groupLinks(serverLinks)
   const davDomains = groupLinks(davLinks)
   const urlDomains = groupLinks(urlLinks)

@@ -9,6 +9,7 @@ import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as t from '../../schema/schema'
 import { fail, ok, type Result } from '../core/result'
 import { runStatements } from '../db/batch'
+import { afterExplicitIds, ONE_ROW, restartIds } from '../db/dialect-sql'
 import { usingDatabase, type Db } from '../db/client'
 import { TABLES_IN_DELETE_ORDER } from '../db/tables'
 import { parseSeed, type SeedPlan, type SeedProblem } from './format'
@@ -34,7 +35,7 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
     TABLES_IN_DELETE_ORDER.map((table) => sql`(SELECT count(*) FROM ${sql.identifier(getTableName(table))})`),
     sql` + `,
   )
-  const [row] = await usingDatabase(() => db.select({ n: sql<number>`${total}` }).from(sql`(SELECT 1)`))
+  const [row] = await usingDatabase(() => db.select({ n: sql<number>`${total}`.mapWith(Number) }).from(ONE_ROW))
   return (row?.n ?? 0) === 0
 }
 
@@ -50,7 +51,7 @@ async function nextIds(db: Db) {
         sieveserver: sql<number>`(SELECT coalesce(max(id), 0) FROM sieveserver)`,
         activesync: sql<number>`(SELECT coalesce(max(id), 0) FROM activesync)`,
       })
-      .from(sql`(SELECT 1)`),
+      .from(ONE_ROW),
   )
   return {
     provider: (row?.provider ?? 0) + 1,
@@ -93,15 +94,13 @@ export interface WriteOptions {
 }
 
 /**
- * A statement that fails the batch (a NOT NULL violation: D1 and libsql refuse it like any
- * constraint, and the batch rolls back) when `tables` hold a row at the moment the batch runs.
+ * Statements that fail the batch when `tables` hold a row at the moment the batch runs: each copies
+ * one row of its table onto itself, a primary-key violation, which every dialect refuses like any
+ * constraint (and the batch rolls back); an empty table copies nothing. (A NULL inserted into a NOT
+ * NULL column, the obvious guard, is refused by MariaDB before it looks at the WHERE.)
  */
-function emptinessGuard(db: Db, tables: readonly SQLiteTable[]): BatchItem<'sqlite'> {
-  const occupied = sql.join(
-    tables.map((table) => sql`EXISTS (SELECT 1 FROM ${sql.identifier(getTableName(table))})`),
-    sql` OR `,
-  )
-  return db.run(sql`INSERT INTO provider (name, short_name) SELECT NULL, NULL WHERE ${occupied}`)
+function emptinessGuard(db: Db, tables: readonly SQLiteTable[]): BatchItem<'sqlite'>[] {
+  return tables.map((table) => db.run(sql`INSERT INTO ${table} SELECT * FROM ${table} LIMIT 1`))
 }
 
 /**
@@ -133,24 +132,23 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
   // One row per served domain; an explicit id comes with exactly one domain (seed/format.ts).
   const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) => servedIds(served).map((domain_id) => ({ id: activeSyncId(id), domain_id, url })))
 
-  const guarded = options.requireEmpty === undefined ? [] : [emptinessGuard(db, options.requireEmpty === 'providers' ? [t.provider] : TABLES_IN_DELETE_ORDER)]
-  const statements: BatchItem<'sqlite'>[] = [
-    ...guarded,
-    ...(options.replace ? purgeStatements(db) : []),
-    ...insertRows(db, t.ldapserver, [...plan.ldapServers]),
-    ...insertRows(db, t.provider, providerRows.map((p) => p.provider)),
-    ...insertRows(db, t.domain, domainRows),
-    ...insertRows(db, t.server, serverRows.map((s) => s.row)),
-    ...insertRows(db, t.serverDomain, serverRows.flatMap(({ row, served }) => served.map((domain_id) => ({ server_id: row.id, domain_id })))),
-    ...insertRows(db, t.davserver, davRows.map((d) => d.row)),
-    ...insertRows(db, t.davserverDomain, davRows.flatMap(({ row, served }) => served.map((domain_id) => ({ davserver_id: row.id, domain_id })))),
-    ...insertRows(db, t.urlserver, urlRows.map((u) => u.row)),
-    ...insertRows(db, t.urlserverDomain, urlRows.flatMap(({ row, served }) => served.map((domain_id) => ({ urlserver_id: row.id, domain_id })))),
-    ...insertRows(db, t.sieveserver, sieveRows.map((u) => u.row)),
-    ...insertRows(db, t.sieveserverDomain, sieveRows.flatMap(({ row, served }) => served.map((domain_id) => ({ sieveserver_id: row.id, domain_id })))),
-    ...insertRows(db, t.activesync, activeSyncRows),
-  ]
-  const written = await runStatements(db, statements)
+  const written = await runStatements(db, (q): BatchItem<'sqlite'>[] => [
+    ...(options.requireEmpty === undefined ? [] : emptinessGuard(q, options.requireEmpty === 'providers' ? [t.provider] : TABLES_IN_DELETE_ORDER)),
+    ...(options.replace ? purgeStatements(q) : []),
+    ...insertRows(q, t.ldapserver, [...plan.ldapServers]),
+    ...insertRows(q, t.provider, providerRows.map((p) => p.provider)),
+    ...insertRows(q, t.domain, domainRows),
+    ...insertRows(q, t.server, serverRows.map((s) => s.row)),
+    ...insertRows(q, t.serverDomain, serverRows.flatMap(({ row, served }) => served.map((domain_id) => ({ server_id: row.id, domain_id })))),
+    ...insertRows(q, t.davserver, davRows.map((d) => d.row)),
+    ...insertRows(q, t.davserverDomain, davRows.flatMap(({ row, served }) => served.map((domain_id) => ({ davserver_id: row.id, domain_id })))),
+    ...insertRows(q, t.urlserver, urlRows.map((u) => u.row)),
+    ...insertRows(q, t.urlserverDomain, urlRows.flatMap(({ row, served }) => served.map((domain_id) => ({ urlserver_id: row.id, domain_id })))),
+    ...insertRows(q, t.sieveserver, sieveRows.map((u) => u.row)),
+    ...insertRows(q, t.sieveserverDomain, sieveRows.flatMap(({ row, served }) => served.map((domain_id) => ({ sieveserver_id: row.id, domain_id })))),
+    ...insertRows(q, t.activesync, activeSyncRows),
+    ...afterExplicitIds(q),
+  ])
   return written.ok ? ok(counts(plan)) : written
 }
 
@@ -174,8 +172,11 @@ function purgeStatements(db: Db): BatchItem<'sqlite'>[] {
 /** Deletes every row of every table, atomically; returns how many providers and domains went. */
 export async function purgeAll(db: Db): Promise<Result<{ providers: number; domains: number }, 'conflict'>> {
   const [providers, domains] = await usingDatabase(() => Promise.all([db.$count(t.provider), db.$count(t.domain)]))
-  const purged = await runStatements(db, purgeStatements(db))
-  return purged.ok ? ok({ providers, domains }) : purged
+  const purged = await runStatements(db, (q) => [...purgeStatements(q), ...afterExplicitIds(q)])
+  if (!purged.ok) return purged
+  // An emptied database numbers its rows from 1 again, as SQLite does.
+  await usingDatabase(() => restartIds(db))
+  return ok({ providers, domains })
 }
 
 export type LoadOutcome =

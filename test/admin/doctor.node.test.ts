@@ -28,7 +28,8 @@ let network: DoctorNetwork
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'mailconf-doctor-route-'))
-  const { client, db } = openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
+  const client = await openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
+  const { db } = client
   await migrateDatabase(client, MIGRATIONS_FOLDER)
   const bindings = { ADMIN_TOKEN: TOKEN, PROXY_COUNT: '1', LOG_LEVEL: 'warn' }
   // The front needs a server to pass requests to, and the doctor's server needs the front's ports:

@@ -29,6 +29,16 @@ describe('the database a Worker uses', () => {
     expect(lines.find((l) => l.msg === 'request')).toMatchObject({ status: 500 })
   })
 
+  // The plain entry leaves the PostgreSQL/MySQL drivers out (src/worker-hyperdrive.ts has them;
+  // test/db/hyperdrive.test.ts runs that one).
+  it('answers 500 naming the entry to deploy when HYPERDRIVE is bound but the drivers are not in this Worker', async () => {
+    const lines = captureConsole()
+    const response = await worker.fetch(new Request(CONFIG_URL), { ...env, DB: undefined, HYPERDRIVE: env.HYPERDRIVE_POSTGRES, LOG_LEVEL: 'info' })
+    expect(response.status).toBe(500)
+    expect(await response.text()).toContain('src/worker-hyperdrive.ts')
+    expect(lines.find((l) => l.level === 'error')).toMatchObject({ msg: 'configuration error', cause: expect.stringContaining('HYPERDRIVE') })
+  })
+
   it.each([
     ['a file: URL (only the Node entry opens files)', 'file:./data/mailconf.db', 'URL_SCHEME_NOT_SUPPORTED'],
     ['a WebSocket URL', 'wss://db.example.turso.io', 'not ws:/wss:'],

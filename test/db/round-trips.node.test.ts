@@ -6,7 +6,7 @@ import { createLibsqlDb } from '../../src/db/client'
 import { singleHandle } from '../../src/db/database'
 import { seed } from '../support/target'
 import { countingLibsql } from '../support/node/counting-libsql'
-import { startNodeTarget } from '../support/node/node-target'
+import { libsqlClient, startNodeTarget } from '../support/node/node-target'
 
 const target = await startNodeTarget()
 afterAll(() => target.stop())
@@ -23,7 +23,7 @@ describe('libsql round trips per config request', () => {
     ['an unknown domain', 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=a%40nowhere.example', 404],
     ['a request without an address', 'https://autoconfig.example.org/mail/config-v1.1.xml', 200],
   ])('Autoconfig for %s sends one statement in one round trip', async (_case, url, status) => {
-    const counter = countingLibsql(target.client)
+    const counter = countingLibsql(libsqlClient(target))
     const app = createApp({ database: () => singleHandle(createLibsqlDb(counter.client)) })
     const response = await app.fetch(new Request(url), BINDINGS)
     expect(response.status).toBe(status)
@@ -33,7 +33,7 @@ describe('libsql round trips per config request', () => {
   })
 
   it('sends nothing for a repeated request within the cache window (one database handle, one cache)', async () => {
-    const counter = countingLibsql(target.client)
+    const counter = countingLibsql(libsqlClient(target))
     const db = singleHandle(createLibsqlDb(counter.client))
     const app = createApp({ database: () => db })
     for (const address of ['a%40example.net', 'b%40example.net', 'a%40nowhere.example', 'b%40nowhere.example']) {
@@ -43,7 +43,7 @@ describe('libsql round trips per config request', () => {
   })
 
   it('sends nothing for a request refused before the lookup', async () => {
-    const counter = countingLibsql(target.client)
+    const counter = countingLibsql(libsqlClient(target))
     const app = createApp({ database: () => singleHandle(createLibsqlDb(counter.client)) })
     const response = await app.fetch(new Request('https://x.example/mail/config-v1.1.xml?emailaddress=nope'), BINDINGS)
     expect(response.status).toBe(400)
@@ -51,7 +51,7 @@ describe('libsql round trips per config request', () => {
   })
 
   it('counts a batch as one round trip (the counter itself is sound)', async () => {
-    const counter = countingLibsql(target.client)
+    const counter = countingLibsql(libsqlClient(target))
     await counter.client.batch(['SELECT 1', 'SELECT 2'], 'read')
     await counter.client.execute('SELECT 3')
     expect(counter.statements).toEqual(['SELECT 1', 'SELECT 2', 'SELECT 3'])
@@ -60,7 +60,7 @@ describe('libsql round trips per config request', () => {
 
   it('writes a seed in one batch after two reads (count, next ids)', async () => {
     await target.reset()
-    const counter = countingLibsql(target.client)
+    const counter = countingLibsql(libsqlClient(target))
     const app = createApp({ database: () => singleHandle(createLibsqlDb(counter.client)) })
     const response = await app.fetch(
       new Request('https://x.example/initdb/', { method: 'POST', headers: { Authorization: 'Bearer round-trip-admin-token' }, body: JSON.stringify(sample) }),

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import sample from '../../seed/sample.json'
 import { findMigrationsFolder, openDatabase } from '../../src/node/database'
 import { adminHeaders, seed } from '../support/target'
-import { startNodeTarget } from '../support/node/node-target'
+import { libsqlClient, startNodeTarget } from '../support/node/node-target'
 
 const target = await startNodeTarget()
 afterAll(() => target.stop())
@@ -21,7 +21,7 @@ afterEach(() => vi.restoreAllMocks())
 
 beforeAll(async () => {
   expect((await seed(target, sample)).status).toBe(200)
-  target.client.close()
+  libsqlClient(target).close()
 })
 
 describe('libsql failures under the Node server', () => {
@@ -79,7 +79,9 @@ describe('findMigrationsFolder', () => {
 describe('openDatabase', () => {
   it('opens a file: database without a sync URL as before: a local SQLite file, folder created', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'mailconf-open-'))
-    const { client } = openDatabase(`file:${join(folder, 'data', 'mailconf.db')}`, undefined)
+    const connection = await openDatabase(`file:${join(folder, 'data', 'mailconf.db')}`, undefined)
+    if (connection.dialect !== 'sqlite') throw new Error('a file: URL opens SQLite')
+    const { client } = connection
     try {
       await client.execute('CREATE TABLE t (x)')
       await client.execute('INSERT INTO t VALUES (1)')
@@ -98,7 +100,7 @@ describe('openDatabase', () => {
     const syncUrl = `http://127.0.0.1:${port}/?authToken=url-secret-token`
     let error: unknown
     try {
-      openDatabase(`file:${join(folder, 'replica.db')}`, 'very-secret-token', { url: syncUrl, intervalSeconds: 60 }).client.close()
+      await (await openDatabase(`file:${join(folder, 'replica.db')}`, 'very-secret-token', { setting: 'LIBSQL_URL', sync: { url: syncUrl, intervalSeconds: 60 } })).close()
     } catch (thrown) {
       error = thrown
     }

@@ -10,7 +10,8 @@ import { readSettings } from '../../src/node/settings'
 import { MIGRATIONS_FOLDER } from '../support/node/node-target'
 import { captureConsole } from '../support/capture-console'
 
-const { client, db } = openDatabase('file::memory:', undefined)
+const client = await openDatabase('file::memory:', undefined)
+const { db } = client
 await migrateDatabase(client, MIGRATIONS_FOLDER)
 const servers: RunningServer[] = []
 afterAll(async () => {

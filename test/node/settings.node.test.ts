@@ -7,7 +7,7 @@ describe('readSettings', () => {
   it('needs no configuration: 127.0.0.1:4243 (automx2\'s port) over file:./data/mailconf.db', () => {
     expect(readSettings({}, [])).toEqual({
       ok: true,
-      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', authToken: undefined, sync: null, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
+      value: { host: '127.0.0.1', port: 4243, databaseUrl: 'file:./data/mailconf.db', databaseSetting: 'LIBSQL_URL', authToken: undefined, sync: null, seedSample: false, migrateOnly: false, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
     })
   })
 
@@ -15,8 +15,27 @@ describe('readSettings', () => {
     const env = { HOST: '::', PORT: '8080', LIBSQL_URL: 'libsql://db.example.turso.io', LIBSQL_AUTH_TOKEN: 'tok' }
     expect(readSettings(env, ['--seed-sample', '--migrate-only'])).toEqual({
       ok: true,
-      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', authToken: 'tok', sync: null, seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
+      value: { host: '::', port: 8080, databaseUrl: 'libsql://db.example.turso.io', databaseSetting: 'LIBSQL_URL', authToken: 'tok', sync: null, seedSample: true, migrateOnly: true, limits: DEFAULT_HTTP_LIMITS, doctor: DEFAULT_NETWORK },
     })
+  })
+
+  it('reads DATABASE_URL before its older name LIBSQL_URL, for every supported scheme', () => {
+    for (const url of ['postgres://u:p@db.example/mail', 'postgresql://db.example/mail', 'mysql://u:p@db.example:3306/mail', 'file:./x.db', 'libsql://db.example.turso.io']) {
+      expect(readSettings({ DATABASE_URL: url, LIBSQL_URL: 'file:./other.db' }, [])).toMatchObject({ ok: true, value: { databaseUrl: url, databaseSetting: 'DATABASE_URL' } })
+    }
+    expect(readSettings({ DATABASE_URL: ' ', LIBSQL_URL: 'file:./other.db' }, [])).toMatchObject({ ok: true, value: { databaseUrl: 'file:./other.db', databaseSetting: 'LIBSQL_URL' } })
+  })
+
+  it('refuses a database URL it cannot use, naming the setting and never repeating the password', () => {
+    for (const [env, setting] of [
+      [{ DATABASE_URL: 'mongodb://admin:Sup3r-Secret@db.example/mail' }, 'DATABASE_URL'],
+      [{ DATABASE_URL: 'postgres://admin:Sup3r-Secret@[db.example/mail' }, 'DATABASE_URL'],
+      [{ LIBSQL_URL: 'Sup3r-Secret' }, 'LIBSQL_URL'],
+    ] as const) {
+      const settings = readSettings(env, [])
+      expect(settings).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining(setting) } })
+      expect(JSON.stringify(settings)).not.toContain('Sup3r-Secret')
+    }
   })
 
   it('treats empty variables as unset (as systemd Environment= lines often leave them)', () => {

@@ -24,7 +24,8 @@ export function describeWriteGuards(target: ProtocolTarget): void {
     it.each([
       ['providers', "INSERT INTO provider (id, name, short_name) VALUES (7, 'Raced', 'Raced')"],
       ['everything', "INSERT INTO provider (id, name, short_name) VALUES (7, 'Raced', 'Raced')"],
-      ['everything', "INSERT INTO ldapserver (id, name, search_base) VALUES (3, 'ldap.example', 'dc=x')"],
+      // Every NOT NULL column named: automx2's tables on PostgreSQL and MySQL have no defaults for them.
+      ['everything', "INSERT INTO ldapserver (id, name, port, use_ssl, search_base, search_filter, attr_uid) VALUES (3, 'ldap.example', 636, TRUE, 'dc=x', '(mail={0})', 'uid')"],
     ] as const)('with requireEmpty=%s refuses a database that is not (%s), writing nothing', async (requireEmpty, raced) => {
       await target.query(raced)
       const before = await tableContents(target)
@@ -33,7 +34,7 @@ export function describeWriteGuards(target: ProtocolTarget): void {
     })
 
     it('with requireEmpty=providers writes next to rows that are not providers (automx2 /initdb/ semantics)', async () => {
-      await target.query("INSERT INTO ldapserver (id, name, search_base) VALUES (3, 'ldap.example', 'dc=x')")
+      await target.query("INSERT INTO ldapserver (id, name, port, use_ssl, search_base, search_filter, attr_uid) VALUES (3, 'ldap.example', 636, TRUE, 'dc=x', '(mail={0})', 'uid')")
       expect((await writeSeed(target.db, PLAN(), { requireEmpty: 'providers' })).ok).toBe(true)
       expect((await tableContents(target)).provider).toEqual([expect.objectContaining({ name: 'New' })])
     })

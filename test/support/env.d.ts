@@ -9,6 +9,9 @@ declare global {
       RATE_LIMITER_UNDER_TEST: RateLimit
       /** The optional Analytics Engine binding, bound for every Worker test (vitest.config.ts). */
       METRICS?: AnalyticsEngineDataset
+      /** Local Hyperdrive bindings to the run's PostgreSQL and MariaDB (vitest.config.ts), when the pool got them. */
+      HYPERDRIVE_POSTGRES?: Hyperdrive
+      HYPERDRIVE_MYSQL?: Hyperdrive
     }
     interface GlobalProps {
       mainModule: typeof import('../../src/worker')

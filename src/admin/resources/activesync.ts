@@ -2,7 +2,7 @@
  * /admin/domains/{key}/activesync: the Exchange ActiveSync endpoint that mobilesync Autodiscover and
  * Autodiscover v2 announce for a domain (table `activesync`, at most one per domain): GET, PUT, DELETE.
  */
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import * as z from 'zod'
 import { activesync } from '../../../schema/schema'
@@ -48,7 +48,7 @@ declare(
     const domainId = found.domain.id
     // One statement, so it cannot half-happen.
     await usingDatabase(() =>
-      c.var.db.insert(activesync).values({ domain_id: domainId, url: body.url }).onConflictDoUpdate({ target: activesync.domain_id, set: { url: sql`excluded.url` } }),
+      c.var.db.insert(activesync).values({ domain_id: domainId, url: body.url }).onConflictDoUpdate({ target: activesync.domain_id, set: { url: body.url } }),
     )
     return c.json({ domain: found.domain.name, url: body.url })
   },

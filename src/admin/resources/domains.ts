@@ -9,6 +9,7 @@ import * as z from 'zod'
 import { domain } from '../../../schema/schema'
 import type { AppEnv } from '../../app/env'
 import { runBatch } from '../../db/batch'
+import { ONE_ROW } from '../../db/dialect-sql'
 import { usingDatabase, type Db } from '../../db/client'
 import { asReplacement, DOMAIN_DEPENDENTS } from '../../db/tables'
 import { fail, ok, type Result } from '../../core/result'
@@ -43,12 +44,12 @@ async function checkReferences(db: Db, input: DomainInput, self: number | null):
   const [row] = await usingDatabase(() =>
     db
       .select({
-        provider: sql<number>`(SELECT count(*) FROM provider WHERE id = ${input.provider_id})`,
-        ldap: sql<number>`(SELECT count(*) FROM ldapserver WHERE id = ${input.ldapserver_id ?? -1})`,
-        taken: sql<number>`(SELECT count(*) FROM domain WHERE name = ${input.name} AND id <> ${self ?? -1})`,
-        self: sql<number>`(SELECT count(*) FROM domain WHERE id = ${self ?? -1})`,
+        provider: sql<number>`(SELECT count(*) FROM provider WHERE id = ${input.provider_id})`.mapWith(Number),
+        ldap: sql<number>`(SELECT count(*) FROM ldapserver WHERE id = ${input.ldapserver_id ?? -1})`.mapWith(Number),
+        taken: sql<number>`(SELECT count(*) FROM domain WHERE name = ${input.name} AND id <> ${self ?? -1})`.mapWith(Number),
+        self: sql<number>`(SELECT count(*) FROM domain WHERE id = ${self ?? -1})`.mapWith(Number),
       })
-      .from(sql`(SELECT 1)`),
+      .from(ONE_ROW),
   )
   if (self !== null && !row?.self) return 'not-found'
   if (!row?.provider) return 'no-provider'
@@ -61,8 +62,9 @@ async function checkReferences(db: Db, input: DomainInput, self: number | null):
 async function writeDomain(db: Db, input: DomainInput, self: number | null): Promise<Result<DomainRow, DomainWriteError>> {
   const problem = await checkReferences(db, input, self)
   if (problem) return fail(problem)
-  const statement = self === null ? db.insert(domain).values(input).returning() : db.update(domain).set(asReplacement(domain, input)).where(eq(domain.id, self)).returning()
-  const written = await runBatch(db, [statement])
+  const written = await runBatch(db, (q) => [
+    self === null ? q.insert(domain).values(input).returning() : q.update(domain).set(asReplacement(domain, input)).where(eq(domain.id, self)).returning(),
+  ])
   if (!written.ok) return fail('duplicate')
   const [row] = written.value[0]
   return row ? ok(row) : fail('not-found')
@@ -176,12 +178,14 @@ declare(
     if (!key.ok) return key.error
     const existing = await findDomain(c.var.db, key.value)
     if (!existing) return notFound(c, `domain ${c.req.param('key')}`)
-    // The dependent rows go in the same batch: where foreign keys are enforced (D1) they cascade
-    // anyway; libsql enforces them only when asked, so they are deleted explicitly too.
-    const { db } = c.var
-    const written = await runBatch(db, [
-      db.delete(domain).where(eq(domain.id, existing.id)).returning(),
+    // The dependent rows go in the same batch, before the domain: where foreign keys cascade (D1)
+    // they would go anyway, but libsql enforces them only when asked, and automx2's own link tables
+    // on PostgreSQL and MySQL do not cascade.
+    // The row is read in the same batch, before it goes (the answer shows what was deleted).
+    const written = await runBatch(c.var.db, (db) => [
+      db.select().from(domain).where(eq(domain.id, existing.id)),
       ...DOMAIN_DEPENDENTS.map(({ table, column }) => db.delete(table).where(eq(column, existing.id))),
+      db.delete(domain).where(eq(domain.id, existing.id)),
     ])
     if (!written.ok) return c.json({ error: `domain ${existing.name} changed meanwhile; try again` }, 409)
     const [deleted] = written.value[0]

@@ -8,7 +8,7 @@ import { asc, eq } from 'drizzle-orm'
 import { createInsertSchema, createSelectSchema } from 'drizzle-zod'
 import * as z from 'zod'
 import { domain, ldapserver } from '../../../schema/schema'
-import { runBatch } from '../../db/batch'
+import { readBatch, runBatch } from '../../db/batch'
 import { usingDatabase, type Db } from '../../db/client'
 import { asReplacement } from '../../db/tables'
 import { defaultOf, domainNames, flag, hostname, port, text } from '../fields'
@@ -57,9 +57,11 @@ export function withoutPassword({ bind_password, ...row }: LdapRow) {
 }
 
 async function list(db: Db, id?: number) {
-  const servers = db.select().from(ldapserver).orderBy(asc(ldapserver.id))
-  const users = db.select({ owner: domain.ldapserver_id, name: domain.name }).from(domain).orderBy(asc(domain.id))
-  const [rows, domains] = await usingDatabase(() => db.batch([id === undefined ? servers : servers.where(eq(ldapserver.id, id)), users]))
+  const [rows, domains] = await readBatch(db, (q) => {
+    const servers = q.select().from(ldapserver).orderBy(asc(ldapserver.id))
+    const users = q.select({ owner: domain.ldapserver_id, name: domain.name }).from(domain).orderBy(asc(domain.id))
+    return [id === undefined ? servers : servers.where(eq(ldapserver.id, id)), users]
+  })
   const byServer = groupLinks(domains.flatMap((d) => (d.owner === null ? [] : [{ owner: d.owner, name: d.name }])))
   return rows.map((l) => {
     const { row, hasPassword } = withoutPassword(l)
@@ -122,7 +124,7 @@ declare(
     const existing = await find(c.var.db, id.value)
     if (!existing) return notFound(c, `LDAP server ${id.value}`)
     // The foreign key of a domain added meanwhile refuses the delete too.
-    const written = existing.domains.length === 0 ? await runBatch(c.var.db, [c.var.db.delete(ldapserver).where(eq(ldapserver.id, id.value))]) : null
+    const written = existing.domains.length === 0 ? await runBatch(c.var.db, (db) => [db.delete(ldapserver).where(eq(ldapserver.id, id.value))]) : null
     if (written?.ok) return c.json({ deleted: existing })
     const { domains } = existing
     return c.json({ error: `LDAP server ${id.value} is used by ${domains.join(', ')}; point those domains elsewhere first`, domains }, 409)

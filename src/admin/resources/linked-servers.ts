@@ -9,7 +9,7 @@ import { asc, eq } from 'drizzle-orm'
 import { createSelectSchema } from 'drizzle-zod'
 import type * as z from 'zod'
 import type { davserver, server, sieveserver, urlserver } from '../../../schema/schema'
-import { isConstraintViolation, runBatch } from '../../db/batch'
+import { isConstraintViolation, readBatch, runBatch } from '../../db/batch'
 import { DatabaseUnavailableError, usingDatabase, type Db } from '../../db/client'
 import { domainNames } from '../fields'
 import { adminRouter, declare, named, zodBody, type AdminRouter } from '../operation'
@@ -45,8 +45,10 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
 
   // Servers and their links in one batch: one round trip, one consistent snapshot.
   async function list(db: Db, id?: number) {
-    const servers = db.select().from(table).orderBy(asc(table.id))
-    const [rows, linked] = await usingDatabase(() => db.batch([id === undefined ? servers : servers.where(eq(table.id, id)), selectLinks(db, links, id)]))
+    const [rows, linked] = await readBatch(db, (q) => {
+      const servers = q.select().from(table).orderBy(asc(table.id))
+      return [id === undefined ? servers : servers.where(eq(table.id, id)), selectLinks(q, links, id)]
+    })
     const byServer = groupLinks(linked)
     return (rows as Row[]).map((row) => ({ ...row, domains: byServer.get(row.id) ?? [] }))
   }
@@ -94,7 +96,7 @@ export function linkedServerRoutes<T extends ServerTable, S extends z.ZodType>(s
     async (c) => {
       const id = ID.read(c)
       if (!id.ok) return id.error
-      const written = await runBatch(c.var.db, [deleteLinksOf(c.var.db, links, id.value), c.var.db.delete(table).where(eq(table.id, id.value)).returning({ id: table.id })])
+      const written = await runBatch(c.var.db, (db) => [deleteLinksOf(db, links, id.value), db.delete(table).where(eq(table.id, id.value)).returning({ id: table.id })])
       return written.ok && written.value[1].length > 0 ? c.json({ deleted: { id: id.value } }) : notFound(c, `${label} ${id.value}`)
     },
   )

@@ -3,6 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { davserverDomain, domain, serverDomain, sieveserverDomain, urlserverDomain } from '../../../schema/schema'
 import type { Db } from '../../db/client'
+import { insertIgnoringDuplicate } from '../../db/dialect-sql'
 
 export interface LinkTable {
   readonly table: SQLiteTable
@@ -37,9 +38,7 @@ export function groupLinks(rows: readonly { owner: number; name: string }[]): Ma
 
 /** Idempotent: linking twice leaves one link. */
 export function linkStatement(db: Db, links: LinkTable, ownerId: number, domainId: number) {
-  return db.run(
-    sql`INSERT OR IGNORE INTO ${links.table} (${sql.identifier(links.owner.name)}, ${sql.identifier(links.domainId.name)}) VALUES (${ownerId}, ${domainId})`,
-  )
+  return insertIgnoringDuplicate(db, links.table, [links.owner, links.domainId], [ownerId, domainId])
 }
 
 export function unlinkStatement(db: Db, links: LinkTable, ownerId: number, domainId: number) {

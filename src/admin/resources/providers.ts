@@ -7,10 +7,11 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod'
 import * as z from 'zod'
 import { domain, provider } from '../../../schema/schema'
 import type { Db } from '../../db/client'
-import { runStatements } from '../../db/batch'
+import { readBatch, runStatements } from '../../db/batch'
 import { usingDatabase } from '../../db/client'
 import { asReplacement, DOMAIN_DEPENDENTS } from '../../db/tables'
 import { flag, text } from '../fields'
+import { groupLinks } from './links'
 import { adminRouter, declare, deletedOf, named, zodBody } from '../operation'
 import { COMMON_ANSWERS, created, flagQuery, idParam, listed, notFound, problem } from '../request'
 
@@ -146,17 +147,18 @@ const PROVIDER = named(
 )
 type ProviderView = z.output<typeof PROVIDER.schema>
 
-function selectProviders(db: Db, id?: number) {
-  return db.query.provider.findMany({
-    ...(id === undefined ? {} : { where: eq(provider.id, id) }),
-    orderBy: (p) => [asc(p.id)],
-    with: { domains: { columns: { name: true }, orderBy: (d) => [asc(d.id)] } },
-  })
-}
-
+/**
+ * Providers and their domains as two reads of one snapshot, grouped here: a relational query with
+ * ordered nested rows needs outer references inside derived tables, which MariaDB lacks.
+ */
 async function listProviders(db: Db, id?: number): Promise<ProviderView[]> {
-  const rows = await usingDatabase(() => selectProviders(db, id))
-  return rows.map((row) => ({ ...toProviderView(row), domains: row.domains.map((d) => d.name) }))
+  const [rows, domains] = await readBatch(db, (q) => {
+    const providers = q.select().from(provider).orderBy(asc(provider.id))
+    const owned = q.select({ owner: domain.provider_id, name: domain.name }).from(domain).orderBy(asc(domain.id))
+    return id === undefined ? [providers, owned] : [providers.where(eq(provider.id, id)), owned.where(eq(domain.provider_id, id))]
+  })
+  const byProvider = groupLinks(domains)
+  return rows.map((row) => ({ ...toProviderView(row), domains: byProvider.get(row.id) ?? [] }))
 }
 
 const findProvider = async (db: Db, id: number) => (await listProviders(db, id))[0] ?? null
@@ -167,11 +169,13 @@ const findProvider = async (db: Db, id: number) => (await listProviders(db, id))
  * stay, as they are shared between domains and may serve other providers.
  */
 async function deleteProvider(db: Db, existing: ProviderView, cascade: boolean): Promise<boolean> {
-  const ownDomains = db.select({ id: domain.id }).from(domain).where(eq(domain.provider_id, existing.id))
-  const cascading = cascade
-    ? [...DOMAIN_DEPENDENTS.map(({ table, column }) => db.delete(table).where(inArray(column, ownDomains))), db.delete(domain).where(eq(domain.provider_id, existing.id))]
-    : []
-  const written = await runStatements(db, [...cascading, db.delete(provider).where(eq(provider.id, existing.id))])
+  const written = await runStatements(db, (q) => {
+    const ownDomains = q.select({ id: domain.id }).from(domain).where(eq(domain.provider_id, existing.id))
+    const cascading = cascade
+      ? [...DOMAIN_DEPENDENTS.map(({ table, column }) => q.delete(table).where(inArray(column, ownDomains))), q.delete(domain).where(eq(domain.provider_id, existing.id))]
+      : []
+    return [...cascading, q.delete(provider).where(eq(provider.id, existing.id))]
+  })
   // Refused only when a domain was added meanwhile (its foreign key holds the provider).
   return written.ok
 }

@@ -1,7 +1,7 @@
 /**
  * The protocol-suite target on Node: the self-hosted server (src/node/server.ts, as
  * src/node/main.ts starts it) on a random port over a `file:` libsql database in a temporary folder,
- * reached through real HTTP. Requests arrive the way NGINX forwards them (docs/self-hosting/nginx-mailconf.conf):
+ * or over a fresh database on the test run's PostgreSQL or MariaDB server, reached through real HTTP. Requests arrive the way NGINX forwards them (docs/self-hosting/nginx-mailconf.conf):
  * to 127.0.0.1, with the client's Host, X-Forwarded-Proto and X-Forwarded-For, and PROXY_COUNT=1.
  * The servers run in the test's process (their log lines are the test's console output);
  * withSettings adds one per distinct configuration, on the same database.
@@ -12,10 +12,11 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { migrateDatabase, openDatabase } from '../../../src/node/database'
+import { migrateDatabase, openDatabase, type DatabaseConnection } from '../../../src/node/database'
 import { startServer, type RunningServer } from '../../../src/node/server'
 import type { ProtocolTarget, Settings } from '../target'
 import { captureConsole } from '../capture-console'
+import { createTestDatabase, type ServerDialect, type TestDatabase } from './sql-databases'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../schema/migrations', import.meta.url))
 export const NODE_ADMIN_TOKEN = 'node-test-admin-token'
@@ -23,16 +24,45 @@ export const NODE_ADMIN_TOKEN = 'node-test-admin-token'
 export const FORWARDED_CLIENT = '203.0.113.9'
 
 export interface NodeTarget extends ProtocolTarget {
-  readonly client: Client
+  /** The service's own connection (closing it breaks the database under the server). */
+  readonly connection: DatabaseConnection
   readonly serverUrl: string
   /** Stops every server of this target (withSettings included) and deletes the database. */
   stop(): Promise<void>
 }
 
-export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarget> {
+/** The libsql client of a target over a libsql file (the tests that count or break its statements). */
+export function libsqlClient(target: NodeTarget): Client {
+  if (target.connection.dialect !== 'sqlite') throw new Error(`${target.name} has no libsql client`)
+  return target.connection.client
+}
+
+const TARGET_NAMES: Record<'sqlite' | ServerDialect, string> = {
+  sqlite: 'libsql file: in Node over HTTP',
+  postgresql: 'PostgreSQL in Node over HTTP',
+  mysql: 'MariaDB in Node over HTTP',
+}
+
+export interface NodeTargetOptions {
+  /**
+   * A fresh database on the run's PostgreSQL or MariaDB server instead of a libsql file, or one a
+   * test prepared (createTestDatabase), which the target then drops when it stops.
+   */
+  readonly database?: ServerDialect | TestDatabase
+}
+
+export async function startNodeTarget(settings: Settings = {}, options: NodeTargetOptions = {}): Promise<NodeTarget> {
   const folder = mkdtempSync(join(tmpdir(), 'mailconf-node-'))
-  const { client, db } = openDatabase(`file:${join(folder, 'mailconf.db')}`, undefined)
-  await migrateDatabase(client, MIGRATIONS_FOLDER)
+  const server: TestDatabase | null = typeof options.database === 'string' ? await createTestDatabase(options.database) : (options.database ?? null)
+  const connection = await openDatabase(server?.url ?? `file:${join(folder, 'mailconf.db')}`, undefined)
+  const { db } = connection
+  await migrateDatabase(connection, MIGRATIONS_FOLDER)
+  const query = async (sql: string, ...args: (string | number)[]) => {
+    if (server) return server.query(sql, ...args)
+    if (connection.dialect !== 'sqlite') throw new Error('unreachable')
+    const result = await connection.client.execute({ sql, args })
+    return result.rows.map((row) => Object.fromEntries(result.columns.map((column, i) => [column, row[i]])))
+  }
   const servers: RunningServer[] = []
   // One server per distinct configuration, all on the one database (like several processes
   // sharing a file, minus the locking: they share the client too).
@@ -49,23 +79,20 @@ export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarg
       const response = await service.fetch('/initdb/', { method: 'DELETE', headers: { Authorization: `Bearer ${NODE_ADMIN_TOKEN}` } })
       if (response.status !== 200) throw new Error(`reset: DELETE /initdb/ answered ${response.status}: ${await response.text()}`)
     },
-    async query(sql: string, ...args: (string | number)[]) {
-      const result = await client.execute({ sql, args })
-      return result.rows.map((row) => Object.fromEntries(result.columns.map((column, i) => [column, row[i]])))
-    },
+    query,
     captureLog: captureConsole,
   }
 
   async function serve(own: Settings): Promise<ProtocolTarget & { readonly serverUrl: string }> {
     const bindings = Object.fromEntries(Object.entries(own).filter((entry): entry is [string, string] => entry[1] !== undefined))
-    const server = await startServer({ host: '127.0.0.1', port: 0, bindings, client, db })
-    servers.push(server)
-    const origin = new URL(server.url)
+    const started = await startServer({ host: '127.0.0.1', port: 0, bindings, client: connection, db })
+    servers.push(started)
+    const origin = new URL(started.url)
     return {
       ...shared,
-      name: 'libsql file: in Node over HTTP',
+      name: TARGET_NAMES[connection.dialect],
       adminToken: bindings.ADMIN_TOKEN ?? '',
-      serverUrl: server.url,
+      serverUrl: started.url,
       fetch: (url, init) => forward(origin, new URL(url, 'https://autoconfig.example.com'), init),
       withSettings: (more) => targetFor({ ...own, ...more }),
     }
@@ -81,10 +108,12 @@ export async function startNodeTarget(settings: Settings = {}): Promise<NodeTarg
   const main = await targetFor({ ...base, ...settings })
   return {
     ...main,
-    client,
+    connection,
     async stop() {
-      // Nothing is in flight any more; each close also closes the shared client (idempotent).
-      await Promise.all(servers.map((server) => server.close()))
+      // Nothing is in flight any more; each close also closes the shared connection (idempotent
+      // for libsql; the servers' pools are ended once, below).
+      await Promise.all(servers.map((running) => running.close()))
+      await server?.drop()
       rmSync(folder, { recursive: true, force: true })
     },
   }

@@ -1,0 +1,9 @@
+/** The PostgreSQL tables for drizzle-kit (drizzle.pg.config.ts): derived in schema/dialects.ts. */
+import { postgres, type TableKey } from './dialects'
+
+// drizzle-kit reads named exports only, so each table is named here; a table of schema.ts missing
+// from this list is a type error below rather than a table without migrations.
+export const { provider, ldapserver, domain, server, serverDomain, davserver, davserverDomain, urlserver, urlserverDomain, sieveserver, sieveserverDomain, activesync } = postgres.schema
+
+const named = { provider, ldapserver, domain, server, serverDomain, davserver, davserverDomain, urlserver, urlserverDomain, sieveserver, sieveserverDomain, activesync } satisfies Record<TableKey, unknown>
+void named
