@@ -69,6 +69,10 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.node.test.ts'],
+          // These start processes (node, openssl, wrangler) and servers while the rest of the suite
+          // runs beside them on two cores: a start that takes 2 s alone took over 5 s (vitest's
+          // default) under that load. A test that hangs still fails, at 20 s.
+          testTimeout: 20_000,
         },
       },
     ],

@@ -8,6 +8,7 @@
 import { Hono, type Context } from 'hono'
 import type { Dependency } from '../core/outage'
 import { ServiceUnavailableError } from '../core/outage'
+import { ValueTooLongError } from '../db/client'
 import type { AppEnv } from './env'
 import { loggablePath } from './log'
 
@@ -61,6 +62,7 @@ export function protocolRouter(respond: FailureResponder, router: Hono<AppEnv> =
     return respond(c, failure)
   }
   router.onError(async (error, c) => {
+    if (error instanceof ValueTooLongError) return fail(c, { kind: 'bad-request', message: error.message })
     if (!(error instanceof ServiceUnavailableError)) throw error
     return fail(c, outage(c, error))
   })

@@ -8,7 +8,7 @@
  */
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import { fail, ok, type Result } from '../core/result'
-import { DatabaseUnavailableError, dialectOf, type Db } from './client'
+import { databaseFailure, dialectOf, type Db } from './client'
 
 type Statements = Readonly<[BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]>
 
@@ -46,7 +46,7 @@ export async function runBatch<T extends Statements>(db: Db, build: (q: Db) => T
     return ok(dialectOf(db) === 'sqlite' ? await db.batch(build(db)) : await inTransaction(db, build, false))
   } catch (cause) {
     if (isConstraintViolation(cause)) return fail('conflict')
-    throw DatabaseUnavailableError.from(cause)
+    throw databaseFailure(cause)
   }
 }
 
@@ -55,7 +55,7 @@ export async function readBatch<T extends Statements>(db: Db, build: (q: Db) => 
   try {
     return dialectOf(db) === 'sqlite' ? await db.batch(build(db)) : await inTransaction(db, build, true)
   } catch (cause) {
-    throw DatabaseUnavailableError.from(cause)
+    throw databaseFailure(cause)
   }
 }
 

@@ -100,10 +100,39 @@ export function describeDriverError(error: unknown): string {
   return inner instanceof Error ? inner.message : String(inner)
 }
 
+/**
+ * A value the database refused as longer than its column: on PostgreSQL and MySQL, automx2's
+ * tables keep text in `varchar(n)` (schema/dialects.ts), shorter than the admin API's own limits.
+ * The request is at fault, not the storage, so protocol routers answer it as a bad request.
+ */
+export class ValueTooLongError extends Error {
+  override readonly name = 'ValueTooLongError'
+}
+
+// SQLSTATE 22001 (PostgreSQL: string_data_right_truncation); MySQL/MariaDB: ER_DATA_TOO_LONG (1406).
+const TOO_LONG_CODES = new Set<unknown>(['22001', 'ER_DATA_TOO_LONG'])
+
+function valueTooLong(error: unknown): ValueTooLongError | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (!('code' in e) || !TOO_LONG_CODES.has(e.code)) continue
+    // MySQL names the column; PostgreSQL names only the type.
+    const column = /for column '([A-Za-z0-9_]+)'/.exec(e.message)?.[1]
+    return new ValueTooLongError(
+      `a value is longer than the database allows${column ? ` in ${column}` : ''}: automx2's tables, which this database keeps, hold at most 128 characters in names and URLs and 64 in user names`,
+    )
+  }
+  return null
+}
+
+/** What a failed statement means: a value the database refused, or the storage failing. */
+export function databaseFailure(cause: unknown): ValueTooLongError | DatabaseUnavailableError {
+  return valueTooLong(cause) ?? DatabaseUnavailableError.from(cause)
+}
+
 export async function usingDatabase<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation()
   } catch (cause) {
-    throw DatabaseUnavailableError.from(cause)
+    throw databaseFailure(cause)
   }
 }
