@@ -472,6 +472,18 @@ function linkActions(path: string, label: string): Record<string, Action> {
   }
 }
 
+/** What mail servers and ManageSieve servers both take: a host reached over TCP. */
+const TCP_SERVER_OPTIONS = { port: { type: 'string' }, 'socket-type': { type: 'string' }, auth: { type: 'string' }, username: { type: 'string' } } as const satisfies Record<string, OptionSpec>
+
+function tcpServerFields(options: Context['options']) {
+  return {
+    port: wholeNumber(options.port, 'port'),
+    socket_type: text(options['socket-type']),
+    authentication: text(options.auth),
+    user_name: text(options.username),
+  }
+}
+
 const servers: Command = {
   name: 'servers',
   summary: 'servers list | add TYPE HOST [options] | rm ID | link ID DOMAIN | unlink ID DOMAIN',
@@ -497,19 +509,10 @@ add TYPE HOST: TYPE is imap, pop or smtp.
     },
     add: {
       usage: 'TYPE HOST [--port N] [--socket-type SSL|STARTTLS|plain] [--prio N] [--auth A] [--username U] [--json]',
-      options: { ...JSON_OPTION, port: { type: 'string' }, 'socket-type': { type: 'string' }, prio: { type: 'string' }, auth: { type: 'string' }, username: { type: 'string' } },
+      options: { ...JSON_OPTION, ...TCP_SERVER_OPTIONS, prio: { type: 'string' } },
       async run(ctx, args) {
         const [type, name] = expectArgs(args, ['TYPE', 'HOST']) as [string, string]
-        const { options } = ctx
-        const body = defined({
-          type,
-          name,
-          port: wholeNumber(options.port, 'port'),
-          socket_type: text(options['socket-type']),
-          prio: wholeNumber(options.prio, 'prio'),
-          authentication: text(options.auth),
-          user_name: text(options.username),
-        })
+        const body = defined({ type, name, ...tcpServerFields(ctx.options), prio: wholeNumber(ctx.options.prio, 'prio') })
         show<ServerView>(ctx, await call(ctx, 'POST', 'admin/servers', body), (s) => `added server ${s.id}: ${s.type} ${s.name} port ${s.port} ${s.socket_type}, authentication ${s.authentication}`)
       },
     },
@@ -616,17 +619,10 @@ add HOST:
     },
     add: {
       usage: 'HOST [--port N] [--socket-type SSL|STARTTLS|plain] [--auth A] [--username U] [--json]',
-      options: { ...JSON_OPTION, port: { type: 'string' }, 'socket-type': { type: 'string' }, auth: { type: 'string' }, username: { type: 'string' } },
+      options: { ...JSON_OPTION, ...TCP_SERVER_OPTIONS },
       async run(ctx, args) {
         const name = oneArgument(args, 'HOST')
-        const { options } = ctx
-        const body = defined({
-          name,
-          port: wholeNumber(options.port, 'port'),
-          socket_type: text(options['socket-type']),
-          authentication: text(options.auth),
-          user_name: text(options.username),
-        })
+        const body = defined({ name, ...tcpServerFields(ctx.options) })
         show<SieveServerView>(ctx, await call(ctx, 'POST', 'admin/sieveservers', body), (s) => `added ManageSieve server ${s.id}: ${s.name} port ${s.port} ${s.socket_type}, authentication ${s.authentication}`)
       },
     },

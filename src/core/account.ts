@@ -82,6 +82,11 @@ export interface ResolvedAccount {
   readonly davServers: readonly AccountDavServer[]
   readonly urlServers: readonly AccountUrlServer[]
   readonly sieveServers: readonly AccountSieveServer[]
+  /**
+   * Services reached by URL (DAV, JMAP, WebDAV) take the account password (HTTP Basic): false when
+   * the provider's OAuth2 settings say its servers take OAuth2 only (docs/clients.md §5.11).
+   */
+  readonly urlServicesTakePassword: boolean
   /** The domain's Exchange ActiveSync endpoint (https), or null. */
   readonly activeSyncUrl: string | null
   /** True when the answer depends on who asked (the directory was consulted): never cached for others. */
@@ -150,6 +155,7 @@ export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>)
     davServers,
     urlServers,
     sieveServers,
+    urlServicesTakePassword: passwordsWithOAuth2,
     activeSyncUrl: config.activeSyncUrl,
     perUser: dependsOnUser(config, who),
   }
@@ -163,6 +169,6 @@ export function toAccount<W extends EmailAddress | null>(input: AccountInput<W>)
 export function passwordServices(account: ResolvedAccount): { readonly servers: readonly AccountServer[]; readonly davServers: readonly AccountDavServer[] } {
   return {
     servers: account.servers.filter((s) => !s.oauth2Only),
-    davServers: account.provider.oauth2?.password === false ? [] : account.davServers,
+    davServers: account.urlServicesTakePassword ? account.davServers : [],
   }
 }

@@ -32,24 +32,42 @@ const authenticationValues = (server: { readonly authentication: Authentication;
  * when the provider publishes an OAuth2 server, whose scope covers every service (the draft's OAuth2
  * profile).
  */
-function httpAuthentication(account: ResolvedAccount, indent = '    '): XmlFragment {
-  const { oauth2 } = account.provider
-  const values = [...(oauth2 ? [xml`<authentication>OAuth2</authentication>`] : []), ...(oauth2?.password === false ? [] : [xml`<authentication system="http">Basic</authentication>`])]
+function httpAuthentication(account: ResolvedAccount, indent: string): XmlFragment {
+  const values = [
+    ...(account.provider.oauth2 ? [xml`<authentication>OAuth2</authentication>`] : []),
+    ...(account.urlServicesTakePassword ? [xml`<authentication system="http">Basic</authentication>`] : []),
+  ]
   return xml`${values.map((value) => xml`
 ${indent}${value}`)}`
 }
 
+type TcpServer = Pick<AccountServer, 'hostname' | 'port' | 'socketType' | 'usernameTemplate' | 'authentication' | 'oauth2Only'>
+
+/**
+ * The fields of a section reached over TCP (mail servers, ManageSieve), one per line at `indent`.
+ * Usernames stay templates: Autoconfig clients substitute the placeholders themselves (§1.4), and
+ * a directory's login name, when there is one, is already in the template.
+ */
+function tcpFields(server: TcpServer, indent: string): XmlFragment {
+  return xml`
+${indent}<hostname>${server.hostname}</hostname>
+${indent}<port>${server.port}</port>
+${indent}<socketType>${server.socketType}</socketType>
+${indent}<username>${server.usernameTemplate}</username>${authenticationValues(server).map(
+    (value) => xml`
+${indent}<authentication>${value}</authentication>`,
+  )}`
+}
+
+/** The fields of a section reached by URL (§1.8): the URL as stored, the username, HTTP authentication. */
+function urlFields(account: ResolvedAccount, server: { readonly urlTemplate: string; readonly usernameTemplate: string }, indent: string): XmlFragment {
+  return xml`
+${indent}<url>${server.urlTemplate}</url>
+${indent}<username>${server.usernameTemplate}</username>${httpAuthentication(account, indent)}`
+}
+
 function serverElement(element: 'incomingServer' | 'outgoingServer', server: AccountServer): XmlFragment {
-  // Usernames stay templates: Autoconfig clients substitute the placeholders themselves (§1.4),
-  // and a directory's login name, when there is one, is already in the template.
-  const fields = xml`
-      <hostname>${server.hostname}</hostname>
-      <port>${server.port}</port>
-      <socketType>${server.socketType}</socketType>
-      <username>${server.usernameTemplate}</username>${authenticationValues(server).map(
-        (value) => xml`
-      <authentication>${value}</authentication>`,
-      )}`
+  const fields = tcpFields(server, '      ')
   return element === 'incomingServer'
     ? xml`
     <incomingServer type="${SERVER_TYPE[server.type]}">${fields}
@@ -61,9 +79,7 @@ function serverElement(element: 'incomingServer' | 'outgoingServer', server: Acc
 
 /** §1.8: version 1.2 spells it `addressbook`, and `url` replaces `serverURL`; no client reads either spelling of 1.1 (§1.5, §1.6). */
 function davElement(account: ResolvedAccount, dav: AccountDavServer): XmlFragment {
-  const fields = xml`
-    <url>${dav.urlTemplate}</url>
-    <username>${dav.usernameTemplate}</username>${httpAuthentication(account)}`
+  const fields = urlFields(account, dav, '    ')
   return dav.type === 'caldav'
     ? xml`
   <calendar type="caldav">${fields}
@@ -80,30 +96,19 @@ function davElement(account: ResolvedAccount, dav: AccountDavServer): XmlFragmen
  */
 function jmapElement(account: ResolvedAccount, jmap: AccountUrlServer): XmlFragment {
   return xml`
-    <incomingServer type="jmap">
-      <url>${jmap.urlTemplate}</url>
-      <username>${jmap.usernameTemplate}</username>${httpAuthentication(account, '      ')}
+    <incomingServer type="jmap">${urlFields(account, jmap, '      ')}
     </incomingServer>`
 }
 
 function fileShareElement(account: ResolvedAccount, share: AccountUrlServer): XmlFragment {
   return xml`
-  <fileShare type="webdav">
-    <url>${share.urlTemplate}</url>
-    <username>${share.usernameTemplate}</username>${httpAuthentication(account)}
+  <fileShare type="webdav">${urlFields(account, share, '    ')}
   </fileShare>`
 }
 
 function sieveElement(sieve: AccountSieveServer): XmlFragment {
   return xml`
-  <setupServer type="managesieve">
-    <hostname>${sieve.hostname}</hostname>
-    <port>${sieve.port}</port>
-    <socketType>${sieve.socketType}</socketType>
-    <username>${sieve.usernameTemplate}</username>${authenticationValues(sieve).map(
-      (value) => xml`
-    <authentication>${value}</authentication>`,
-    )}
+  <setupServer type="managesieve">${tcpFields(sieve, '    ')}
   </setupServer>`
 }
 

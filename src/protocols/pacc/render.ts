@@ -116,7 +116,7 @@ export function buildPacc(account: ResolvedAccount): Result<PaccDocument, readon
   // `password` speaks for the servers named here: a mail server that is not OAuth2-only
   // (core/account.ts), or a URL service while the provider's OAuth2 servers also take passwords.
   const urlServices = Object.values(urls).some((entry) => entry.ok && entry.value !== null)
-  const password = named.some((s) => !s.oauth2Only && s.authentication !== 'none') || (urlServices && oauth2?.password !== false)
+  const password = named.some((s) => !s.oauth2Only && s.authentication !== 'none') || (urlServices && account.urlServicesTakePassword)
   if (problems.length === 0 && !password && !oauth2) problems.push('none of its servers takes a password, and it publishes no OAuth2 issuer')
   // The public-client profile discovers the authorization server from the issuer (RFC 8414), which is an https URL.
   if (oauth2 && !/^https:\/\/[^/?#\s]+/.test(oauth2.issuer)) {

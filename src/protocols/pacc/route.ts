@@ -8,7 +8,7 @@ import type { AppEnv } from '../../app/env'
 import { failAsText, protocolRouter } from '../../app/failures'
 import { countAs } from '../../app/metrics'
 import { requestHost } from '../../app/request-facts'
-import { resolveForRequest } from '../../app/resolve'
+import { resolveDocumentForRequest } from '../../app/resolve'
 import { domainFromHost } from '../../core/address'
 import { sharedCacheControl } from '../../db/domain-cache'
 import { renderPacc } from './render'
@@ -20,16 +20,18 @@ const { router, fail } = protocolRouter((c, failure) => failAsText(c, failure))
 async function servePacc(c: Context<AppEnv>) {
   const domain = domainFromHost(requestHost(c))
   if (domain === null) return fail(c, { kind: 'bad-request', message: 'the host name names no mail domain' })
-  const account = await resolveForRequest(c, { domain, who: null })
-  if (!account) return fail(c, { kind: 'unknown-domain', domain })
-  const cacheControl = sharedCacheControl(c.env.CONFIG_CACHE_TTL_SECONDS)
-  const body = renderPacc(account)
-  if (!body.ok) {
+  // The document names no user: rendered once and kept with the domain's cache entry, like
+  // Autoconfig's; so is a refusal, which is logged when it is rendered.
+  const document = await resolveDocumentForRequest(c, { domain, who: null }, 'pacc', (account) => {
+    const body = renderPacc(account)
+    if (body.ok) return { status: 200, body: body.value }
     // A 404 sends PACC clients on to the other methods; a document naming other servers would not.
     c.var.log.log('warn', 'PACC cannot express this domain', { domain, reasons: body.error.join('; ') })
-    return c.text(`${domain} cannot be described in PACC: ${body.error.join('; ')}\n`, 404, { 'Cache-Control': cacheControl })
-  }
-  return c.body(body.value, 200, { 'Content-Type': 'application/json', 'Cache-Control': cacheControl })
+    return { status: 404, body: `${domain} cannot be described in PACC: ${body.error.join('; ')}\n` }
+  })
+  if (!document) return fail(c, { kind: 'unknown-domain', domain })
+  const contentType = document.status === 200 ? 'application/json' : 'text/plain; charset=UTF-8'
+  return c.body(document.body, document.status, { 'Content-Type': contentType, 'Cache-Control': sharedCacheControl(c.env.CONFIG_CACHE_TTL_SECONDS) })
 }
 
 export const pacc = router
