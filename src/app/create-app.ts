@@ -15,13 +15,13 @@ import { autodiscoverV2 } from '../protocols/autodiscover/v2-route'
 import { davDiscovery } from '../protocols/dav/route'
 import { site } from '../protocols/landing/route'
 import { pacc } from '../protocols/pacc/route'
-import { clientFamily } from './client-family'
 import { ConfigurationError } from './config-error'
 import type { AppEnv, Bindings } from './env'
 import { failAsText, outage, RETRY_AFTER } from './failures'
 import { mountAdminLazily } from './lazy-admin'
-import { loggablePath, loggerFor, type Logger } from './log'
-import { analyticsEngineRecorder, outcomeOf, serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
+import { loggablePath, loggerFor } from './log'
+import { serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
+import { keepsRecord, recordRequest, recorderFor } from './request-record'
 import { parseProxyCount, resolveRequestFacts } from './request-facts'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
@@ -47,40 +47,30 @@ export interface AppOptions {
 
 const cloudflarePeer = (request: Request) => request.headers.get('cf-connecting-ip')
 
-/** The runtime's recorder (Node), else the Analytics Engine binding's when one is bound (Workers). */
-function recorderFor(c: Context<AppEnv>, options: AppOptions, log: Logger): MetricsRecorder | null {
-  if (options.metrics) return options.metrics.recorder
-  return c.env.METRICS ? analyticsEngineRecorder(c.env.METRICS, log) : null
-}
-
-// One line per request. Only the path is logged: query strings carry addresses (local parts), and
-// headers and bodies can carry passwords (Autodiscover Basic auth). Config requests are counted
-// too (app/metrics.ts), under labels from fixed lists only. What neither needs is not computed:
-// this runs on every request (`c.get`, not `c.var`, which copies all variables into a new object).
+// One line per request, and a metrics sample per config request (request-record.ts). What
+// neither needs is not computed: this runs on every request (`c.get`, not `c.var`, which copies all
+// variables into a new object).
 const requestLog = (options: AppOptions) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const started = Date.now()
+    const startedAt = Date.now()
     const log = loggerFor(c.env.LOG_LEVEL)
     c.set('log', log)
     await next()
     const protocol = c.get('protocol')
-    const recorder = protocol === undefined ? null : recorderFor(c, options, log)
-    const logged = log.logs('info')
-    if (!logged && !recorder) return
-    const durationMs = Date.now() - started
-    const family = clientFamily(c.req.header('user-agent'), c.req.url)
-    if (logged) {
-      log.log('info', 'request', {
-        method: c.req.method,
-        path: loggablePath(c.req.path),
-        status: c.res.status,
-        duration_ms: durationMs,
-        domain: c.get('domain') ?? null,
-        client: c.get('facts')?.clientAddress ?? null,
-        client_family: family,
-      })
-    }
-    if (recorder && protocol !== undefined) recorder.record({ protocol, outcome: outcomeOf(c.get('failure'), c.res.status), clientFamily: family, durationMs })
+    const recorder = protocol === undefined ? null : recorderFor(options.metrics?.recorder, c.env, log)
+    if (!keepsRecord(log, recorder, protocol)) return
+    recordRequest(log, recorder, {
+      method: c.req.method,
+      path: c.req.path,
+      url: c.req.url,
+      userAgent: c.req.header('user-agent'),
+      status: c.res.status,
+      startedAt,
+      domain: c.get('domain') ?? null,
+      clientAddress: c.get('facts')?.clientAddress ?? null,
+      protocol,
+      failure: c.get('failure'),
+    })
   })
 
 function setup(options: AppOptions) {

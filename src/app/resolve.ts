@@ -9,6 +9,7 @@ import { resolveAccount, resolveDocument, type ResolveDeps, type ResolveRequest 
 import type { ResolvedAccount } from '../core/account'
 import { DomainCaches, type DomainCache, type RenderedDocument } from '../db/domain-cache'
 import { cacheKeyOf } from '../db/client'
+import type { Database } from '../db/database'
 import type { FindUser } from '../core/resolve'
 import type { FindUserOptions } from '../directory/client'
 import { allowsPrivateDirectories, parseGateLimits, parseLdapTimeout, readStringBinding } from '../directory/settings'
@@ -18,10 +19,15 @@ import type { AppEnv } from './env'
 // that database: an admin write served by one of them clears it for all (admin/auth.ts).
 const caches = new DomainCaches()
 
+/** The domain cache of a database, for a `CONFIG_CACHE_TTL_SECONDS` setting. */
+export function domainCacheFor(database: Database, ttlSetting: string | undefined): DomainCache {
+  // Per-request handles (Hyperdrive) register the binding they stand for (db/client.ts cacheKeyOf).
+  return caches.forDatabase(cacheKeyOf(database.reads), ttlSetting)
+}
+
 /** The domain cache of the request's database. */
 export function domainCacheOf(c: Context<AppEnv>): DomainCache {
-  // Per-request handles (Hyperdrive) register the binding they stand for (db/client.ts cacheKeyOf).
-  return caches.forDatabase(cacheKeyOf(c.get('database').reads), c.env.CONFIG_CACHE_TTL_SECONDS)
+  return domainCacheFor(c.get('database'), c.env.CONFIG_CACHE_TTL_SECONDS)
 }
 
 /**

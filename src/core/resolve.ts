@@ -72,5 +72,27 @@ export async function resolveDocument<W extends EmailAddress | null>(
   const { config, documents } = await findDomain(deps, request.domain)
   if (!config) return null
   if (dependsOnUser(config, request.who)) return { ...render(await accountOf(deps, config, request)), perUser: true }
-  return { ...documents.get(key, () => render(toAccount({ config, who: null, identity: null }))), perUser: false }
+  return { ...sharedDocument(config, documents, key, render), perUser: false }
+}
+
+/** The document every user of the domain gets, rendered once per cache entry. */
+function sharedDocument(config: DomainConfig, documents: RenderedDocuments, key: string, render: (account: ResolvedAccount) => RenderedDocument): RenderedDocument {
+  return documents.get(key, () => render(toAccount({ config, who: null, identity: null })))
+}
+
+/**
+ * What resolveDocument answers when the domain cache alone can answer: a known domain whose
+ * document holds nothing per user. Undefined when resolving would need more (the domain is not
+ * cached, is unknown, or has a directory and the request names a user): the caller then goes the
+ * whole way (app/warm-answers.ts).
+ */
+export function cachedDocument(
+  cache: DomainCache,
+  request: Omit<ResolveRequest<EmailAddress | null>, 'typedName'>,
+  key: string,
+  render: (account: ResolvedAccount) => RenderedDocument,
+): RenderedDocument | undefined {
+  const entry = cache.entry(request.domain)
+  if (!entry?.config || dependsOnUser(entry.config, request.who)) return undefined
+  return sharedDocument(entry.config, entry.documents, key, render)
 }

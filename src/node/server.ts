@@ -1,15 +1,17 @@
 /**
  * The same Hono app as the Worker, served by @hono/node-server, with a graceful stop: stop
- * accepting, let requests in flight finish, then close the database.
+ * accepting, let requests in flight finish, then close the database. Requests the warm domain cache
+ * answers alone are answered before the adaptor (app/warm-answers.ts).
  */
-import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server'
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server'
 import { lookup } from 'node:dns/promises'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { createApp } from '../app/create-app'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createApp, type AppOptions } from '../app/create-app'
+import type { Bindings as AppBindings } from '../app/env'
+import { createWarmAnswers, type IncomingRequest, type WarmAnswer } from '../app/warm-answers'
 import type { Db } from '../db/client'
 import { singleHandle } from '../db/database'
-import type { Bindings } from '../app/env'
 import { nodeDoctor } from './doctor/service'
 import { prometheusMetrics } from './metrics'
 import { DEFAULT_NETWORK, type DoctorNetwork } from './doctor/run'
@@ -35,10 +37,52 @@ export interface ServerOptions {
   readonly limits?: HttpLimits
   /** Where GET /admin/doctor asks and dials (DOCTOR_* settings); default: the system's resolver, 443 and 80. */
   readonly doctor?: DoctorNetwork
-  readonly bindings: Bindings
+  readonly bindings: AppBindings
   /** Closed when the server has stopped: the libsql client, or the DatabaseConnection (database.ts). */
   readonly client: { close(): unknown }
   readonly db: Db
+  /**
+   * Whether requests the warm domain cache answers alone skip the app (app/warm-answers.ts);
+   * default true. Off, every request goes through the app: tests compare the two.
+   */
+  readonly warmAnswers?: boolean
+}
+
+// A Host and a request target that @hono/node-server turns into the URL `http://<host><target>`
+// without changing what the app reads of it (the host is parsed again by request-facts.ts; the
+// query is read raw): no percent-encoding of its own (space, quotes, `#`, `<`, `>`, non-ASCII) and
+// nothing its checks refuse. Anything else goes to the adaptor, which normalises or refuses it.
+const PLAIN_HOST = /^[A-Za-z0-9._-]{1,253}(?::\d{1,5})?$/
+const PLAIN_TARGET = /^\/[A-Za-z0-9._~/-]*(?:\?[!$%&(-;=?-~]*)?$/
+
+/** What of a node:http request the warm answers read. */
+export type NodeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'> & { readonly socket: { readonly remoteAddress?: string | undefined } }
+
+/** A node:http request as app/warm-answers.ts reads it, or undefined when only the adaptor may read it. */
+export function warmRequestOf(incoming: NodeRequest): IncomingRequest | undefined {
+  const { headers, url: target } = incoming
+  const host = headers.host
+  if (host === undefined || target === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(target)) return undefined
+  return {
+    method: incoming.method ?? '',
+    url: `http://${host}${target}`,
+    header: (name) => {
+      const value = headers[name]
+      return Array.isArray(value) ? value.join(', ') : value
+    },
+    peer: incoming.socket.remoteAddress ?? null,
+  }
+}
+
+/** Writes a warm answer as the adaptor writes the app's: the same header names, order and Content-Length. */
+function writeAnswer(outgoing: ServerResponse, answer: WarmAnswer): void {
+  // A Web Response's headers iterate sorted by name; the adaptor writes them so.
+  const names = Object.keys(answer.headers).sort()
+  const head: Record<string, string | number> = {}
+  for (const name of names) head[name] = answer.headers[name] ?? ''
+  head['Content-Length'] = Buffer.byteLength(answer.body)
+  outgoing.writeHead(answer.status, head)
+  outgoing.end(answer.body)
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -48,26 +92,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The doctor asks this very app what it would answer (in-process, no socket).
   const doctor = nodeDoctor(async (request) => app.fetch(request, options.bindings), options.doctor ?? DEFAULT_NETWORK)
   const database = singleHandle(options.db)
-  const app = createApp({ database: () => database, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() })
+  const appOptions: AppOptions = { database: () => database, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() }
+  const app = createApp(appOptions)
+  const warm = options.warmAnswers === false ? null : createWarmAnswers(appOptions)
   const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
     const peer = node.incoming.socket.remoteAddress
     if (peer !== undefined) peers.set(request, peer)
     return app.fetch(request, options.bindings)
   }
+  const appListener = getRequestListener(fetch)
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const request = warm === null ? undefined : warmRequestOf(incoming)
+    const answer = request === undefined ? undefined : warm?.(request, options.bindings)
+    if (answer === undefined) return appListener(incoming, outgoing)
+    writeAnswer(outgoing, answer)
+  }
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const limits = options.limits ?? DEFAULT_HTTP_LIMITS
-    const serverOptions = {
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS
+  const server = createServer(
+    {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node enforces the two timeouts above only when it checks (every 30 s by default).
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
-    }
-    // Without a `createServer` option, serve() makes a node:http Server.
-    const started = serve({ fetch, hostname: options.host, port: options.port, serverOptions }, () => resolve(started as Server))
-    started.maxConnections = limits.maxConnections
-    started.once('error', reject)
+    },
+    listener,
+  )
+  server.maxConnections = limits.maxConnections
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const { address, port } = server.address() as AddressInfo
   const host = address.includes(':') ? `[${address}]` : address

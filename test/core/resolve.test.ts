@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { parseEmailAddress } from '../../src/core/address'
 import { createD1Db } from '../../src/db/client'
-import { resolveAccount, resolveDocument, type FindUser, type ResolveDeps } from '../../src/core/resolve'
+import { cachedDocument, resolveAccount, resolveDocument, type FindUser, type ResolveDeps } from '../../src/core/resolve'
 import { DomainCache } from '../../src/db/domain-cache'
 import type { ResolvedAccount } from '../../src/core/account'
 import type { EmailAddress } from '../../src/core/model'
@@ -123,5 +123,42 @@ describe('resolveDocument', () => {
     const { seen, render } = renderer()
     expect(await resolveDocument(cached(), { domain: 'nowhere.example', who: null }, 'k', render)).toBeNull()
     expect(seen).toEqual([])
+  })
+})
+
+describe('cachedDocument: what resolveDocument answers from the cache alone', () => {
+  const renderer = () => {
+    let count = 0
+    return (account: ResolvedAccount) => ({ status: 200 as const, body: `${account.domain} #${++count}` })
+  }
+
+  it('is undefined until the domain is cached, then the very document resolveDocument keeps', async () => {
+    const cache = new DomainCache({ ttlMs: 60_000, maxEntries: 10 })
+    const deps: ResolveDeps = { db: createD1Db(env.DB), cache }
+    const render = renderer()
+    expect(cachedDocument(cache, { domain: 'plain.example', who: address('a@plain.example') }, 'k', render)).toBeUndefined()
+    const resolved = await resolveDocument(deps, { domain: 'plain.example', who: address('a@plain.example') }, 'k', render)
+    expect(resolved).toEqual({ status: 200, body: 'plain.example #1', perUser: false })
+    expect(cachedDocument(cache, { domain: 'plain.example', who: address('b@plain.example') }, 'k', render)).toEqual({ status: 200, body: 'plain.example #1' })
+    expect(cachedDocument(cache, { domain: 'plain.example', who: null }, 'k', render)).toEqual({ status: 200, body: 'plain.example #1' })
+    // Another key is rendered from the cached data, once, and kept.
+    expect(cachedDocument(cache, { domain: 'plain.example', who: null }, 'other', render)?.body).toBe('plain.example #2')
+    expect((await resolveDocument(deps, { domain: 'plain.example', who: null }, 'other', render))?.body).toBe('plain.example #2')
+  })
+
+  it('leaves unknown domains, per-user documents and expired entries to resolveDocument', async () => {
+    let now = 0
+    const cache = new DomainCache({ ttlMs: 1_000, maxEntries: 10, now: () => now })
+    const findUser: FindUser = async (_ldap, who) => ({ loginName: who.localPart, displayName: null })
+    const deps: ResolveDeps = { db: createD1Db(env.DB), cache, directory: () => findUser }
+    const render = renderer()
+    expect(await resolveDocument(deps, { domain: 'nowhere.example', who: null }, 'k', render)).toBeNull()
+    expect(cachedDocument(cache, { domain: 'nowhere.example', who: null }, 'k', render)).toBeUndefined()
+    expect((await resolveDocument(deps, { domain: 'dir.example', who: address('john@dir.example') }, 'k', render))?.perUser).toBe(true)
+    expect(cachedDocument(cache, { domain: 'dir.example', who: address('john@dir.example') }, 'k', render)).toBeUndefined()
+    // Without a user a directory domain's document is everyone's (placeholders), so it is kept.
+    expect(cachedDocument(cache, { domain: 'dir.example', who: null }, 'k', render)?.body).toBe('dir.example #2')
+    now = 1_000
+    expect(cachedDocument(cache, { domain: 'dir.example', who: null }, 'k', render)).toBeUndefined()
   })
 })
