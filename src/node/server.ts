@@ -101,9 +101,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return app.fetch(request, options.bindings)
   }
   const appListener = getRequestListener(fetch)
-  const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const warmAnswerOf = (incoming: IncomingMessage): WarmAnswer | undefined => {
     const request = warm === null ? undefined : warmRequestOf(incoming)
-    const answer = request === undefined ? undefined : warm?.(request, options.bindings)
+    if (request === undefined) return undefined
+    try {
+      return warm?.(request, options.bindings)
+    } catch {
+      // Whatever failed (a renderer, say) fails again in the app, which answers and logs it; thrown
+      // here, it would end the process.
+      return undefined
+    }
+  }
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const answer = warmAnswerOf(incoming)
     if (answer === undefined) return appListener(incoming, outgoing)
     writeAnswer(outgoing, answer)
   }
