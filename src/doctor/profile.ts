@@ -3,8 +3,8 @@
  * the plist itself; a signed one is DER CMS SignedData with the plist attached, whose signing time
  * differs with every download, so two profiles are compared by their plists.
  */
-import * as asn1js from 'asn1js'
-import * as pkijs from 'pkijs'
+import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms'
+import { AsnConstructedOctetStringConverter, AsnConvert, AsnSchemaValidationError } from '@peculiar/asn1-schema'
 import { fail, ok, type Result } from '../core/result'
 
 export interface ProfileContent {
@@ -13,6 +13,27 @@ export interface ProfileContent {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+type OctetStringBlock = Parameters<typeof AsnConstructedOctetStringConverter.fromASN>[0]
+
+/**
+ * The encapsulated content when it is a constructed OCTET STRING, in pieces (BER, as PKI.js and
+ * `openssl cms -stream` write it): asn1-cms leaves that form as raw bytes, and its OctetString class
+ * reads only the primitive form. asn1-schema hands a class with fromASN the decoded block as is.
+ */
+class ConstructedContent {
+  bytes = new ArrayBuffer(0)
+
+  fromASN(block: OctetStringBlock): this {
+    if (block.idBlock.tagClass !== 1 || block.idBlock.tagNumber !== 4) throw new Error('the encapsulated content is not an OCTET STRING')
+    this.bytes = AsnConstructedOctetStringConverter.fromASN(block).buffer
+    return this
+  }
+
+  toASN(): OctetStringBlock {
+    throw new Error('ConstructedContent is only read, never written')
+  }
+}
 
 export function profileContent(body: Uint8Array): Result<ProfileContent, string> {
   const start = decoder.decode(body.slice(0, 5).filter((byte) => byte < 0x80))
@@ -23,15 +44,21 @@ export function profileContent(body: Uint8Array): Result<ProfileContent, string>
       return fail('the profile is not valid UTF-8')
     }
   }
+  let info: ContentInfo
   try {
-    const asn1 = asn1js.fromBER(body.slice().buffer)
-    if (asn1.offset === -1) return fail('neither a plist nor DER: not a profile')
-    const info = new pkijs.ContentInfo({ schema: asn1.result })
-    if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) return fail(`a CMS ContentInfo of type ${info.contentType}, not SignedData`)
-    const signed = new pkijs.SignedData({ schema: info.content })
-    const content = signed.encapContentInfo.eContent
+    info = AsnConvert.parse(body, ContentInfo)
+  } catch (error) {
+    // asn1-schema throws its validation error for BER of another shape, a plain Error for bytes
+    // that are not BER at all.
+    if (error instanceof AsnSchemaValidationError) return fail(`not a readable signed profile: ${error.message}`)
+    return fail('neither a plist nor DER: not a profile')
+  }
+  try {
+    if (info.contentType !== id_signedData) return fail(`a CMS ContentInfo of type ${info.contentType}, not SignedData`)
+    const content = AsnConvert.parse(info.content, SignedData).encapContentInfo.eContent
     if (!content) return fail('signed, but without the profile attached (§3.6 needs it attached)')
-    return ok({ signed: true, plist: decoder.decode(content.getValue()) })
+    const bytes = content.single ? content.single.buffer : content.any ? AsnConvert.parse(content.any, ConstructedContent).bytes : new ArrayBuffer(0)
+    return ok({ signed: true, plist: decoder.decode(bytes) })
   } catch (error) {
     return fail(`not a readable signed profile: ${error instanceof Error ? error.message : String(error)}`)
   }

@@ -1,3 +1,5 @@
+import * as asn1js from 'asn1js'
+import * as pkijs from 'pkijs'
 import { describe, expect, it } from 'vitest'
 import { profileContent } from '../../src/doctor/profile'
 import { profileSigner } from '../../src/protocols/apple/sign'
@@ -20,6 +22,20 @@ describe('profileContent', () => {
     expect(first).not.toEqual(second)
     expect(profileContent(first)).toEqual({ ok: true, value: { signed: true, plist: PLIST } })
     expect(profileContent(second)).toEqual(profileContent(first))
+  })
+
+  it('reads the plist out of a SignedData whose content is a constructed OCTET STRING in pieces (BER, as PKI.js wrote it)', () => {
+    // PKI.js, which signed profiles before @peculiar/asn1-cms, cuts the content into 64 KiB pieces;
+    // `openssl cms -stream` writes pieces too. Unsigned here: the doctor reads, it does not verify.
+    const plist = PLIST.replace('<dict/>', `<dict><key>k</key><string>${'Grüße '.repeat(12_000)}</string></dict>`)
+    const signed = new pkijs.SignedData({
+      version: 1,
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: '1.2.840.113549.1.7.1', eContent: new asn1js.OctetString({ valueHex: encoder.encode(plist) }) }),
+    })
+    const der = new Uint8Array(new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: signed.toSchema(true) }).toSchema().toBER())
+    expect(signed.encapContentInfo.eContent?.idBlock.isConstructed).toBe(true)
+    expect(signed.encapContentInfo.eContent?.valueBlock.value.length).toBeGreaterThan(1)
+    expect(profileContent(der)).toEqual({ ok: true, value: { signed: true, plist } })
   })
 
   it.each([

@@ -3,6 +3,11 @@
  * nothing committed): a root CA and leaves with RSA or ECDSA P-256 keys, as PEM, for the signing
  * suite (test/protocols/apple/route.suite.ts). test/support/node/test-ca.ts makes others with the
  * system's openssl, to check signatures with openssl itself.
+ *
+ * PKI.js is a dev dependency for this: verifyCms checks the service's CMS (built with the
+ * @peculiar/asn1-* classes) with another implementation. It stays on 3.x, which uses asn1js 3 like
+ * the @peculiar packages; PKI.js 4 needs asn1js 4 beside it, and the bundle would then carry a
+ * copy of asn1js 3 per @peculiar package (bench/README.md "Bundle").
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'

@@ -1,12 +1,13 @@
 /**
  * CMS SignedData for Apple profiles (docs/clients.md §3.6): the plist encapsulated (attached), signed
  * attributes contentType, signingTime and messageDigest, the signer's certificate and its chain,
- * DER. Built with PKI.js/asn1js on WebCrypto: RSA (PKCS#1 v1.5, SHA-256) or ECDSA P-256 (SHA-256).
+ * DER. Built with the @peculiar/asn1-* schema classes on WebCrypto: RSA (PKCS#1 v1.5, SHA-256) or
+ * ECDSA P-256 (SHA-256).
  *
  * The PEM secrets are parsed, and the key proven to match the certificate, once per isolate; a
  * request then costs one digest and one signature.
  *
- * PKI.js and asn1js (cms.ts) are loaded on the first set-up with secrets, through a dynamic import:
+ * The ASN.1 libraries (cms.ts) are loaded on the first set-up with secrets, through a dynamic import:
  * esbuild keeps such a module out of the entry's start-up evaluation, so isolates that never sign
  * (no secrets, or requests other than profiles and the landing page) do not evaluate them.
  */

@@ -3,6 +3,9 @@
  * `openssl cms -verify -inform DER` against a test root (docs/clients.md §3.6) and give back exactly
  * the content that was signed.
  */
+import { ContentInfo, SignedData } from '@peculiar/asn1-cms'
+import { ECDSASigValue } from '@peculiar/asn1-ecc'
+import { AsnConvert } from '@peculiar/asn1-schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { logSignerWarnings } from '../../../src/protocols/apple/route'
 import { EXPIRY_WARNING_DAYS, profileSigner, validityWarnings, type SigningSecrets } from '../../../src/protocols/apple/sign'
@@ -50,6 +53,30 @@ describe('profileSigner with openssl verification', () => {
     expect(printed).toContain('CN=mailconf test ec')
     expect(printed).toContain('CN=mailconf test intermediate')
     expect(printed).toMatch(/eContent:\s*\n?\s*0000 - 3c 3f 78 6d 6c/)
+  })
+
+  it('encodes ECDSA r and s as minimal positive INTEGERs: a leading 00 when the top bit is set, none when the value is short', async () => {
+    // WebCrypto gives r and s as 32 bytes each; openssl refuses a signature whose INTEGERs are not
+    // minimal DER. A short r or s (top byte 0) comes about once in 128 signatures: sign until both
+    // cases have turned up, then let openssl verify those.
+    const setup = await profileSigner({ MOBILECONFIG_SIGNING_CERT: ca.ec.cert, MOBILECONFIG_SIGNING_KEY: ca.ec.pkcs8, MOBILECONFIG_SIGNING_CHAIN: ca.intermediatePem })
+    if (setup.kind !== 'ready') throw new Error(`signer not ready: ${JSON.stringify(setup)}`)
+    const found = new Map<'short' | 'padded', Uint8Array>()
+    for (let i = 0; i < 5000 && found.size < 2; i++) {
+      const der = await setup.signer.sign(PROFILE, new Date('2026-11-24T12:00:00Z'))
+      const signature = AsnConvert.parse(AsnConvert.parse(der, ContentInfo).content, SignedData).signerInfos[0]?.signature
+      if (!signature) throw new Error('no SignerInfo')
+      const { r, s } = AsnConvert.parse(signature, ECDSASigValue)
+      for (const integer of [new Uint8Array(r), new Uint8Array(s)]) {
+        if (integer.length < 32) found.set('short', der)
+        if (integer.length === 33) {
+          expect(integer[0]).toBe(0)
+          found.set('padded', der)
+        }
+      }
+    }
+    expect([...found.keys()].sort()).toEqual(['padded', 'short'])
+    for (const der of found.values()) expect(Buffer.from(opensslVerify(ca, der, ca.rootFile))).toEqual(Buffer.from(PROFILE))
   })
 
   it('fails verification without the intermediate, against another root, or when tampered with', async () => {
