@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 const migrationsDir = fileURLToPath(new URL('./schema/migrations', import.meta.url))
-// Same as wrangler.toml [alias]: workerd's debuglog always logs (see src/directory/node-util-shim.js).
+// As scripts/build-worker.mjs does for the deployed Worker: workerd's debuglog always logs (see
+// src/directory/node-util-shim.js).
 const nodeUtilShim = fileURLToPath(new URL('./src/directory/node-util-shim.js', import.meta.url))
 // `npm run fuzz -- --runs N [--seed S]` (scripts/fuzz.mjs) sets these for test/app/fuzz.test.ts.
 const fuzz = { runs: Number(process.env.FUZZ_RUNS ?? 0) || 0, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : null }
@@ -21,6 +22,9 @@ export default defineConfig({
         // Worker tests: run inside workerd with a real local D1 (migrations applied per test file).
         plugins: [
           cloudflareTest(async () => ({
+            // The TypeScript source, not wrangler.toml's `main` (the split build of
+            // scripts/build-worker.mjs, which test/deploy/split-build.node.test.ts covers).
+            main: './src/worker.ts',
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {

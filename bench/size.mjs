@@ -1,41 +1,38 @@
 #!/usr/bin/env node
-// `npm run size`: build the deployable bundle exactly as `wrangler deploy` would (a dry run with no
-// build flag of its own: minification and everything else come from wrangler.toml, as on deploy),
-// print its raw and gzip size, and the packages that dominate it (from esbuild's metafile).
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+// `npm run size`: what `wrangler deploy` uploads, from a dry run with nothing of its own (the build
+// is wrangler.toml's [build] command, scripts/build-worker.mjs, minified): each module raw and gzip,
+// grouped into what an isolate evaluates at start-up (the main module and the chunks it imports
+// statically) and what `import()` loads on first use, each group's total and largest packages (from
+// esbuild's metafile), and the whole upload.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { dryRun, groupModules, kib, mainOf, readUpload, summarise } from './upload.mjs'
 
-// Only reported, so a reader sees which build the figures describe; wrangler itself reads the file.
-const minify = /^minify\s*=\s*true\s*(#.*)?$/m.test(readFileSync('wrangler.toml', 'utf8'))
-
-const outdir = mkdtempSync(join(tmpdir(), 'mailconf-size-'))
+const dir = mkdtempSync(join(tmpdir(), 'mailconf-size-'))
 try {
-  execFileSync('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--outdir', outdir, '--metafile'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  })
-  const bundle = readdirSync(outdir).find((f) => f.endsWith('.js'))
-  if (!bundle) throw new Error('wrangler produced no .js bundle')
-  const code = readFileSync(join(outdir, bundle))
-  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
-  console.log(`bundle ${bundle} (as wrangler deploy builds it; wrangler.toml minify = ${minify}): ${kib(code.length)} raw, ${kib(gzipSync(code).length)} gzip`)
+  const { main, moduleDir } = mainOf()
+  const file = join(dir, 'upload')
+  dryRun(file)
+  const upload = await readUpload(file)
+  const { startup, lazy } = groupModules(upload, moduleDir)
 
-  const meta = JSON.parse(readFileSync(join(outdir, 'bundle-meta.json'), 'utf8'))
-  const byPackage = new Map()
-  for (const output of Object.values(meta.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs ?? {})) {
-      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)
-      const key = match ? match[1] : input.startsWith('src/') || input.startsWith('schema/') || input.startsWith('seed/') ? '(mailconf)' : '(other)'
-      byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput)
-    }
+  const row = (name, raw, gzip, note = '') => `  ${name.padEnd(34)} ${kib(raw).padStart(11)} ${kib(gzip).padStart(10)}${note ? `  ${note}` : ''}`
+  const group = (title, modules) => {
+    const total = summarise(modules)
+    console.log(`\n${title}`)
+    console.log(`  ${'module'.padEnd(34)} ${'raw'.padStart(11)} ${'gzip'.padStart(10)}`)
+    for (const m of modules) console.log(row(m.name, m.raw, m.gzip, m.entryPoint && m.name !== upload.metadata.main_module ? `import('${m.entryPoint}')` : ''))
+    console.log(row(`together (${modules.length} module${modules.length === 1 ? '' : 's'})`, total.raw, total.gzip))
+    console.log(`  largest packages (minified bytes): ${total.packages.slice(0, 8).map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}`)
+    return total
   }
-  console.log(`largest contributors (${minify ? 'minified ' : ''}bytes in the bundle):`)
-  for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
-    console.log(`  ${kib(bytes).padStart(10)}  ${name}`)
-  }
+
+  console.log(`upload of \`wrangler deploy\` (dry run; main = ${main}, built by scripts/build-worker.mjs, minified)`)
+  const s = group('start-up: the main module and what it imports statically (evaluated when an isolate starts)', startup)
+  const l = group('on first use: modules reached only through import() (uploaded, evaluated when first imported)', lazy)
+  const all = summarise([...startup, ...lazy])
+  console.log(`\nwhole upload: ${startup.length + lazy.length} modules, ${kib(all.raw)} raw, ${kib(all.gzip)} gzip (start-up ${kib(s.gzip)} + on first use ${kib(l.gzip)}, each group compressed alone)`)
 } finally {
-  rmSync(outdir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true })
 }

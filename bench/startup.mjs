@@ -2,41 +2,50 @@
 // `npm run bench:startup [-- --rounds 7]`: the Worker's start-up CPU as `wrangler check startup`
 // profiles it, against a no-op Worker measured the same way in the same run.
 //
-// The service is built once exactly as `wrangler deploy` builds it (dry run, settings from
-// wrangler.toml). The reference is a no-op Worker carrying the same bytes: the service's bundle
-// (turned into CommonJS by esbuild, so that its imports and exports may sit inside a function) as the
-// body of a function that is never called, and a fetch that answers a fixed 404. V8 then only
-// pre-parses that code, so the reference costs what shipping these bytes costs, and the ratio is
-// what evaluating them at start-up adds. (An empty no-op Worker measures 0.0 ms here: nothing to
-// divide by.) Both are built and profiled with the same wrangler.toml (compatibility date, flags,
-// minify), alternately, for several rounds, because the machine is shared and noisy and the
-// profiler samples coarsely: the means and their ratio are the result, not the milliseconds.
+// The service is what `wrangler deploy` uploads (a dry run, built as wrangler.toml says): several
+// modules, the main one with the chunks it imports statically, and the modules that `import()`
+// loads later (scripts/build-worker.mjs). The reference is a no-op Worker of the same upload: the
+// same modules besides the main one, uploaded and never imported, and as its main module the
+// service's main module (turned into CommonJS by esbuild, so that its imports and exports may sit
+// inside a function) as the body of a function that is never called, next to a fetch that answers
+// a fixed 404. V8 then only pre-parses that code, so the reference costs what shipping these bytes
+// costs, and the ratio is what evaluating the start-up modules adds. (An empty no-op Worker
+// measures 0.0 ms here: nothing to divide by.) Both are built and profiled with the same
+// wrangler.toml (compatibility date, flags), alternately, for several rounds, because the machine
+// is shared and noisy and the profiler samples coarsely: the means and their ratio are the result,
+// not the milliseconds.
+//
+// `wrangler check startup --workerBundle` loads every module of the upload file and imports the
+// main one; each round's profile is read back to check that the service's start-up chunks were
+// evaluated there (a module that failed to load would end the profile early and look fast).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { gzipSync } from 'node:zlib'
 import { transformSync } from 'esbuild'
+import { dryRun, env, groupModules, gzipSize, kib, mainOf, readUpload, summarise, wrangler } from './upload.mjs'
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '9' } } })
 const rounds = Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1')
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
-const wrangler = 'node_modules/.bin/wrangler'
 const dir = mkdtempSync(join(tmpdir(), 'mailconf-startup-'))
+const profile = join(dir, 'profile.cpuprofile')
 
-/** Runs `wrangler check startup` on a prebuilt bundle; the active start-up CPU in ms. */
-function activeMs(bundle) {
-  const out = execFileSync(wrangler, ['check', 'startup', '--workerBundle', bundle, '--outfile', join(dir, 'profile.cpuprofile')], {
+/** Runs `wrangler check startup` on an upload file; the active start-up CPU in ms, and the modules the profile saw. */
+function checkStartup(bundle) {
+  const out = execFileSync(wrangler, ['check', 'startup', '--workerBundle', bundle, '--outfile', profile], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   })
   const match = /Active:\s*([\d.]+)\s*ms/.exec(out)
   if (!match) throw new Error(`no "Active:" line in wrangler check startup's output:\n${out}`)
-  return Number(match[1])
+  const { nodes } = JSON.parse(readFileSync(profile, 'utf8'))
+  // Script URLs end in the module's name (the profiler's modules root is prefixed).
+  const seen = new Set(nodes.map((node) => node.callFrame.url.split('/').at(-1)).filter(Boolean))
+  return { ms: Number(match[1]), seen }
 }
 
 const median = (xs) => {
@@ -45,47 +54,64 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
-const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
+const sizes = (modules) => {
+  const { raw, gzip } = summarise(modules)
+  return `${kib(raw)} raw, ${kib(gzip)} gzip`
+}
 
 try {
-  // `--workerBundle` takes what `deploy --outfile` writes (the upload's form data); --outdir gives
-  // the script itself, to measure and to wrap into the reference.
-  const serviceDir = join(dir, 'service')
-  const service = join(dir, 'service.bundle')
-  execFileSync(wrangler, ['deploy', '--dry-run', '--outdir', serviceDir, '--outfile', service], { stdio: ['ignore', 'ignore', 'inherit'], env })
-  const serviceFile = readdirSync(serviceDir).find((f) => f.endsWith('.js'))
-  if (!serviceFile) throw new Error('wrangler produced no .js bundle')
-  const serviceCode = readFileSync(join(serviceDir, serviceFile), 'utf8')
+  const { moduleDir } = mainOf()
+  const service = join(dir, 'service.upload')
+  dryRun(service)
+  const serviceUpload = await readUpload(service)
+  const { startup, lazy } = groupModules(serviceUpload, moduleDir)
+  const mainName = serviceUpload.metadata.main_module
 
-  const noopSource = join(dir, 'noop.js')
-  const noop = join(dir, 'noop.bundle')
-  const body = transformSync(serviceCode, { format: 'cjs', minify: true, logLevel: 'error' }).code
+  // The no-op: the other modules as they are, beside a main module that never runs the service's.
+  const noopDir = join(dir, 'noop')
+  mkdirSync(noopDir)
+  for (const [name, { bytes }] of serviceUpload.modules) if (name !== mainName) writeFileSync(join(noopDir, name), bytes)
+  const body = transformSync(serviceUpload.modules.get(mainName).bytes.toString('utf8'), { format: 'cjs', minify: true, logLevel: 'error' }).code
   writeFileSync(
-    noopSource,
-    // Reachable only through a header nobody sends, so that the bundler keeps the code.
+    join(noopDir, mainName),
+    // Reachable only through a header nobody sends, so that nothing may drop the code.
     `const never = (require, module, exports) => {${body}}\n` +
       "export default { fetch(request) { return request.headers.get('x-never') === 'never' ? never() : new Response('not found', { status: 404 }) } }\n",
   )
-  execFileSync(wrangler, ['deploy', '--config', 'wrangler.toml', '--dry-run', '--outdir', join(dir, 'noop'), '--outfile', noop, noopSource], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env,
-  })
-  const noopCode = readFileSync(join(dir, 'noop', 'noop.js'))
-
-  for (const [name, code] of [['service', Buffer.from(serviceCode)], ['no-op', noopCode]]) {
-    console.log(`${name.padEnd(8)} script: ${kib(code.length)} raw, ${kib(gzipSync(code).length)} gzip`)
+  const noop = join(dir, 'noop.upload')
+  dryRun(noop, ['--config', 'wrangler.toml', join(noopDir, mainName)])
+  const noopUpload = await readUpload(noop)
+  for (const [name, { bytes }] of serviceUpload.modules) {
+    if (name !== mainName && !noopUpload.modules.get(name)?.bytes.equals(bytes)) throw new Error(`the no-op upload lacks ${name} as the service uploads it`)
   }
+  if (noopUpload.modules.size !== serviceUpload.modules.size) throw new Error('the no-op upload has other modules than the service')
+
+  const noopMain = noopUpload.modules.get(mainName).bytes
+  console.log(`service upload: ${serviceUpload.modules.size} modules, ${sizes([...startup, ...lazy])}`)
+  console.log(`  start-up (${startup.map((m) => m.name).join(', ')}): ${sizes(startup)}`)
+  console.log(`  on first use (${lazy.length} modules): ${sizes(lazy)}`)
+  console.log(`no-op upload: the same ${serviceUpload.modules.size - 1} other modules, never imported; main module ${kib(noopMain.length)} raw, ${kib(gzipSize(noopMain))} gzip (the service's in a function never called)`)
   const load = loadavg()
   console.log(`load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}; ${rounds} rounds, alternating`)
 
   const samples = { service: [], noop: [] }
+  const seen = new Set()
   for (let round = 1; round <= rounds; round++) {
     // Alternate which goes first, so neither always runs right after the other's build-up.
     const order = round % 2 ? ['service', 'noop'] : ['noop', 'service']
-    for (const name of order) samples[name].push(activeMs(name === 'service' ? service : noop))
+    for (const name of order) {
+      const result = checkStartup(name === 'service' ? service : noop)
+      samples[name].push(result.ms)
+      if (name === 'service') for (const module of result.seen) seen.add(module)
+    }
     console.log(`round ${round}: service ${samples.service.at(-1)} ms, no-op ${samples.noop.at(-1)} ms`)
   }
   console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  // Sampling may miss a small module, but the largest start-up chunk takes milliseconds to evaluate:
+  // if no profile shows it, the service did not start as deployed.
+  const largest = startup.filter((m) => m.name !== mainName).sort((a, b) => b.raw - a.raw)[0]
+  if (largest && !seen.has(largest.name)) throw new Error(`no profile of the service shows ${largest.name}: did its start-up modules load?`)
+  console.log(`uploaded modules seen in the service's profiles: ${[...seen].filter((name) => serviceUpload.modules.has(name)).sort().join(', ')}`)
   console.log(`median active start-up CPU: service ${median(samples.service).toFixed(1)} ms, no-op ${median(samples.noop).toFixed(1)} ms`)
   // The ratio is of the means: the profiler samples a few ms apart, irregularly, so a start-up of a
   // few ms often gets no active sample at all (0.0 ms) and the reference's median can be 0; the mean

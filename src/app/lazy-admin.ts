@@ -3,8 +3,8 @@
  *
  * It carries zod, @hono/zod-openapi, drizzle-zod and the seed format: most of the Worker's code,
  * which config requests never use. Imported statically, all of it is evaluated at every isolate
- * start-up; through a dynamic `import()` esbuild keeps it in the bundle but evaluates it only when
- * first asked (bench/README.md "Start-up").
+ * start-up; through a dynamic `import()` the Worker's build (scripts/build-worker.mjs) makes it a
+ * module of its own, loaded and evaluated only when first asked (bench/README.md "Start-up").
  *
  * Hono composes mounted routers when they are mounted, so a router that does not exist yet cannot
  * be mounted. Instead the outer app forwards these paths to an inner app that wraps the admin API:

@@ -1,6 +1,6 @@
 /**
- * `node:util` for the Worker bundle (wrangler.toml [alias]; vitest.config.ts does the same for
- * tests): workerd's own module, except that `debuglog` is silent. Plain JavaScript because the
+ * `node:util` for the Worker (aliased by scripts/build-worker.mjs; vitest.config.ts does the same
+ * for tests): workerd's own module, except that `debuglog` is silent. Plain JavaScript because the
  * Worker's type set has no declarations for `util`.
  *
  * Quirk(workerd): its `debuglog` is always on ("we'll just always enable debuglog on the

@@ -8,8 +8,8 @@
  * request then costs one digest and one signature.
  *
  * The ASN.1 libraries (cms.ts) are loaded on the first set-up with secrets, through a dynamic import:
- * esbuild keeps such a module out of the entry's start-up evaluation, so isolates that never sign
- * (no secrets, or requests other than profiles and the landing page) do not evaluate them.
+ * the Worker's build makes cms.ts a module of its own, so isolates that never sign (no secrets, or
+ * requests other than profiles and the landing page) neither compile nor evaluate them.
  */
 
 export interface SigningSecrets {
