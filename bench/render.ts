@@ -12,6 +12,7 @@ import { renderMobileSync, renderPoxSettings } from '../src/protocols/autodiscov
 import { formatErrorTime, renderAutodiscoverError, serverIdFor } from '../src/protocols/autodiscover/error-document'
 import { answerAutodiscoverV2 } from '../src/protocols/autodiscover/v2-render'
 import { renderDnsRecords, renderZoneFile } from '../src/dns/records'
+import { profileQrCode } from '../src/protocols/landing/qr'
 import { renderLanding } from '../src/protocols/landing/render'
 import { renderMobileconfig } from '../src/protocols/apple/render'
 import { renderPacc } from '../src/protocols/pacc/render'
@@ -59,8 +60,11 @@ const RENDERERS: Record<string, () => string> = {
   'autodiscover error': () => renderAutodiscoverError(500, 'The email address cannot be found.', stamp),
   'autodiscover v2 (JSON)': () => JSON.stringify(answerAutodiscoverV2('ActiveSync', 'autodiscover.example.com', config.activeSyncUrl)),
   'mobileconfig (plist)': () => renderMobileconfig({ account, servers, ids, password: null }),
-  'landing page (settings)': () =>
-    renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', account, servers, profile: { url: `https://autoconfig.example.com/mobileconfig?emailaddress=${encodeURIComponent(who.address)}&name=Alice`, signature: 'unsigned' } } }),
+  // With its QR code, which the route draws for the page (landing/qr.ts).
+  'landing page (settings)': () => {
+    const url = `https://autoconfig.example.com/mobileconfig?emailaddress=${encodeURIComponent(who.address)}&name=Alice`
+    return renderLanding({ address: who.address, name: 'Alice', passwordsEnabled: false, outcome: { kind: 'settings', account, servers, profile: { url, signature: 'unsigned', qrCode: profileQrCode(url) } } })
+  },
   'PACC (JSON)': () => {
     const body = renderPacc(domainAccount)
     if (!body.ok) throw new Error(body.error.join('; '))

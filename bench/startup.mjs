@@ -42,10 +42,13 @@ function checkStartup(bundle) {
   })
   const match = /Active:\s*([\d.]+)\s*ms/.exec(out)
   if (!match) throw new Error(`no "Active:" line in wrangler check startup's output:\n${out}`)
-  const { nodes } = JSON.parse(readFileSync(profile, 'utf8'))
+  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(profile, 'utf8'))
   // Script URLs end in the module's name (the profiler's modules root is prefixed).
   const seen = new Set(nodes.map((node) => node.callFrame.url.split('/').at(-1)).filter(Boolean))
-  return { ms: Number(match[1]), seen }
+  const idle = new Set(nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id))
+  // Each sample's delta (the time since the one before), and whether it was active, for the second estimate below.
+  const deltas = timeDeltas.map((us, i) => ({ ms: us / 1000, active: !idle.has(samples[i]) }))
+  return { ms: Number(match[1]), seen, deltas }
 }
 
 const median = (xs) => {
@@ -95,6 +98,7 @@ try {
   console.log(`load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}; ${rounds} rounds, alternating`)
 
   const samples = { service: [], noop: [] }
+  const deltas = { service: [], noop: [] }
   const seen = new Set()
   for (let round = 1; round <= rounds; round++) {
     // Alternate which goes first, so neither always runs right after the other's build-up.
@@ -102,6 +106,7 @@ try {
     for (const name of order) {
       const result = checkStartup(name === 'service' ? service : noop)
       samples[name].push(result.ms)
+      deltas[name].push(result.deltas)
       if (name === 'service') for (const module of result.seen) seen.add(module)
     }
     console.log(`round ${round}: service ${samples.service.at(-1)} ms, no-op ${samples.noop.at(-1)} ms`)
@@ -119,6 +124,15 @@ try {
   const s = mean(samples.service)
   const n = mean(samples.noop)
   console.log(`mean active start-up CPU: service ${s.toFixed(1)} ms, no-op ${n.toFixed(1)} ms, ratio ${(s / n).toFixed(2)} (target ≤ 2)`)
+  // A second estimate, not the target's: the profiler takes no sample for the first 10–13 ms or so
+  // of a start-up, and `wrangler check startup` counts that whole gap as active when the sample
+  // ending it lands in code rather than in (idle); it does whenever the start-up lasts longer than
+  // the gap. Counting each active sample as at most two sampling intervals (the median delta of the
+  // run) leaves what the samples themselves saw.
+  const all = [...deltas.service, ...deltas.noop].flat().map((d) => d.ms)
+  const interval = median(all)
+  const sampled = (profiles) => mean(profiles.map((p) => p.filter((d) => d.active).reduce((sum, d) => sum + Math.min(d.ms, 2 * interval), 0)))
+  console.log(`mean active samples, each at most ${(2 * interval).toFixed(1)} ms (2 × the ${interval.toFixed(1)} ms interval): service ${sampled(deltas.service).toFixed(1)} ms, no-op ${sampled(deltas.noop).toFixed(1)} ms`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -19,7 +19,7 @@
 //
 // What wrangler's bundling did and this keeps: the `node:util` alias (a silent debuglog, see
 // src/directory/node-util-shim.js), Node built-ins and `cloudflare:` modules left to workerd
-// (nodejs_compat), its conditions and target, NODE_ENV, minified output with names kept, and a
+// (nodejs_compat), its conditions and target, NODE_ENV, minified output with names kept where code reads them, and a
 // source map (wrangler uploads it with the modules, as it did its own).
 //
 // Each entry gets its own folder, because wrangler uploads every module it finds beside `main`:
@@ -32,10 +32,10 @@
 // new file, never half of one; the same sources give the same file names and bytes (content
 // hashes); files left from an older build are removed once the new ones are in place.
 import { builtinModules } from 'node:module'
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -70,6 +70,34 @@ const runtimeModules = {
   },
 }
 
+/**
+ * Packages that read the names of their own functions and classes at run time, all of them loaded
+ * on first use only (test/deploy/split-build.node.test.ts keeps them out of start-up):
+ * @peculiar/asn1-schema decides how to parse a repeated field by `constructor.name === "Sequence"`
+ * (asn1js's class) and names schema classes in its errors, ldapts names the message type in its
+ * timeout and socket errors, zod names an object's class in its type errors.
+ */
+const NAMED = /[\\/]node_modules[\\/](asn1js|@peculiar[\\/][^\\/]+|ldapts|zod)[\\/].*\.[cm]?js$/
+
+/**
+ * esbuild's `keepNames` is one switch for the whole build, and costs every isolate a
+ * `defineProperty` for each function and class of the start-up modules (about 4 ms per start-up in
+ * the profiles, bench/README.md "Start-up"), though nothing there reads a name. So the build runs
+ * without it, and the files of the packages above keep their names file by file, as wrangler's
+ * build kept them: esbuild's own transform inserts the same `__name(…)` calls into each file before
+ * it is bundled.
+ */
+const keepNamesWhereRead = {
+  name: 'keep-names-where-read',
+  setup(build) {
+    build.onLoad({ filter: NAMED }, async ({ path }) => {
+      const source = await readFile(path, 'utf8')
+      const { code } = await transform(source, { keepNames: true, loader: 'js', sourcefile: path, sourcemap: 'inline', sourcesContent: false, target: 'es2024' })
+      return { contents: code, loader: 'js' }
+    })
+  },
+}
+
 /** The esbuild options of one entry; exported for tests and benchmarks that build elsewhere. */
 export function buildOptions(entry, outdir) {
   return {
@@ -87,8 +115,8 @@ export function buildOptions(entry, outdir) {
     supported: { 'import-source': true, using: true },
     define: { 'process.env.NODE_ENV': '"production"', 'global.process.env.NODE_ENV': '"production"', 'globalThis.process.env.NODE_ENV': '"production"' },
     minify: true,
-    // wrangler's default (keep_names): Function.name and class names survive minification.
-    keepNames: true,
+    // Off: see keepNamesWhereRead.
+    keepNames: false,
     // Paths and lines only: enough for wrangler and the profiles to name the source, without
     // shipping every source file again in the map.
     sourcemap: 'linked',
@@ -96,7 +124,7 @@ export function buildOptions(entry, outdir) {
     metafile: true,
     write: false,
     logLevel: 'warning',
-    plugins: [runtimeModules],
+    plugins: [runtimeModules, keepNamesWhereRead],
   }
 }
 

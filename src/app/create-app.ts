@@ -27,7 +27,7 @@ import { parseProxyCount, resolveRequestFacts } from './request-facts'
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
 export interface AppOptions {
   /** The database for these bindings. Default: D1 `DB`, else `LIBSQL_URL` (db/from-bindings.ts). */
-  readonly database?: (env: Bindings) => Database
+  readonly database?: (env: Bindings) => Database | Promise<Database>
   /**
    * The address of the TCP peer. Default: the CF-Connecting-IP header, which Cloudflare's edge
    * sets (and overwrites) on every request to a Worker; the Node entry reads its socket instead.
@@ -93,7 +93,7 @@ function setup(options: AppOptions) {
     // Before any route: several put the host into URLs they answer with. Workers only see hosts
     // routed to them; Node passes on whatever Host header a URL parser accepts.
     if (!facts.hostIsValid) return c.text('the Host header is not a host name (letters, digits, hyphens and dots, or an address)', 400)
-    const db = database(c.env)
+    const db = await database(c.env)
     c.set('database', db)
     c.set('db', db.reads)
     if (options.resolveHost) c.set('resolveHost', options.resolveHost)

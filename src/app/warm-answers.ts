@@ -96,8 +96,11 @@ export function createWarmAnswers(options: Pick<AppOptions, 'database' | 'metric
       return undefined
     }
     if (!facts.hostIsValid) return undefined
+    const db = database(env)
+    // Still being opened (libsql on a Worker, db/from-bindings.ts): the app waits for it.
+    if (db instanceof Promise) return undefined
     const ttlSetting = env.CONFIG_CACHE_TTL_SECONDS
-    const answer = route.answer(request.url, facts.host, domainCacheFor(database(env), ttlSetting), ttlSetting)
+    const answer = route.answer(request.url, facts.host, domainCacheFor(db, ttlSetting), ttlSetting)
     if (answer === undefined) return undefined
     const log = loggerFor(env.LOG_LEVEL)
     const recorder = recorderFor(options.metrics?.recorder, env, log)

@@ -1,11 +1,7 @@
-/** The database handle every query takes: Drizzle over D1 or over libsql (Turso, a `file:` SQLite), with the schema. */
-import type { Client as LibsqlClient } from '@libsql/client/web'
+/** The database handle every query takes: Drizzle over D1 or over libsql (Turso, a `file:` SQLite; db/libsql.ts), with the schema. */
 import { createTableRelationsHelpers, DrizzleQueryError, extractTablesRelationalConfig, type ExtractTablesWithRelations, type RelationalSchemaConfig } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import { DrizzleD1Database, SQLiteD1Session } from 'drizzle-orm/d1'
-// The `/web` entry: its only import is `@libsql/client/web`, so the Worker bundle never pulls in
-// the native Node client. The Node entry hands in a `@libsql/client` (node) client instead.
-import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web'
 import { SQLiteAsyncDialect, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import * as schema from '../../schema/schema'
 import { ServiceUnavailableError } from '../core/outage'
@@ -14,8 +10,6 @@ import { ServiceUnavailableError } from '../core/outage'
 export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema> & {
   batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>
 }
-
-export type { LibsqlClient }
 
 /**
  * Which SQL the handle speaks. Queries are written once (db/sql-servers.ts says how one handle type
@@ -68,10 +62,6 @@ function relationalSchema(): RelationalSchemaConfig<Tables> {
 export function createD1Db(binding: D1Database): Db {
   const config = relationalSchema()
   return new DrizzleD1Database<Schema>('async', d1Dialect, new SQLiteD1Session(binding, d1Dialect, config, {}), config)
-}
-
-export function createLibsqlDb(client: LibsqlClient): Db {
-  return drizzleLibsql(client, { schema })
 }
 
 /**

@@ -10,10 +10,9 @@
  * version before its first batch. D1 sessions, which belong to one request, are opened from the
  * handle when a request runs a statement.
  */
-import { createClient, LibsqlError } from '@libsql/client/web'
 import { ConfigurationError } from '../app/config-error'
 import type { Bindings } from '../app/env'
-import { createLibsqlDb, type Db } from './client'
+import type { Db } from './client'
 import { d1Database, singleHandle, type Database } from './database'
 
 const NO_DATABASE_MESSAGE =
@@ -34,9 +33,13 @@ export function useHyperdrive(opener: (binding: Hyperdrive) => Db): void {
 
 // Keyed by the binding object: tests (and a redeploy) may hand in another one.
 const d1Handles = new WeakMap<D1Database, Database>()
-let libsqlHandle: { readonly url: string; readonly token: string | undefined; readonly db: Database } | null = null
+let libsqlHandle: { readonly url: string; readonly token: string | undefined; readonly db: Promise<Database> } | null = null
 
-export function databaseFromBindings(env: Bindings): Database {
+/**
+ * The Database of these bindings. A libsql one comes as a promise: its client (db/libsql.ts) is
+ * imported on first use, so that Workers on D1 (most) never evaluate it at start-up.
+ */
+export function databaseFromBindings(env: Bindings): Database | Promise<Database> {
   if (env.DB) {
     let db = d1Handles.get(env.DB)
     if (!db) d1Handles.set(env.DB, (db = d1Database(env.DB)))
@@ -53,22 +56,12 @@ export function databaseFromBindings(env: Bindings): Database {
   if (!url) throw new ConfigurationError(NO_DATABASE_MESSAGE)
   const token = env.LIBSQL_AUTH_TOKEN || undefined
   if (libsqlHandle?.url !== url || libsqlHandle.token !== token) {
-    libsqlHandle = { url, token, db: singleHandle(createLibsqlDb(openWorkerLibsqlClient(url, token))) }
+    const db = import('./libsql').then(({ openWorkerLibsql }) => openWorkerLibsql(url, token))
+    // A URL the client refuses is refused again on the next request, as before, not kept.
+    db.catch(() => {
+      if (libsqlHandle?.db === db) libsqlHandle = null
+    })
+    libsqlHandle = { url, token, db }
   }
   return libsqlHandle.db
-}
-
-function openWorkerLibsqlClient(url: string, authToken: string | undefined) {
-  // A WebSocket belongs to the request that opened it in workerd, so a client kept for the
-  // isolate must speak HTTP (libsql: means https: to this client).
-  if (/^wss?:/i.test(url)) {
-    throw new ConfigurationError('LIBSQL_URL: use a libsql:, https: or http: URL on Workers, not ws:/wss:')
-  }
-  try {
-    return createClient(authToken === undefined ? { url } : { url, authToken })
-  } catch (error) {
-    // Only the error code: the client's message can quote the URL, and a URL can carry a token.
-    const code = error instanceof LibsqlError ? error.code : 'invalid'
-    throw new ConfigurationError(`LIBSQL_URL is not usable on Workers (${code}): use a libsql:, https: or http: URL`)
-  }
 }

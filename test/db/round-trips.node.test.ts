@@ -2,7 +2,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import sample from '../../seed/sample.json'
 import { createApp } from '../../src/app/create-app'
-import { createLibsqlDb } from '../../src/db/client'
+import { createLibsqlDb } from '../../src/db/libsql'
 import { singleHandle } from '../../src/db/database'
 import { seed } from '../support/target'
 import { countingLibsql } from '../support/node/counting-libsql'

@@ -68,10 +68,41 @@ describe('the split Worker build', () => {
     expect((await readdir(join(folder, 'out'))).filter((f) => f.endsWith('.js')).sort()).toEqual([...uploaded.keys()].sort())
   })
 
-  it('keeps zod, the OpenAPI stack, the ASN.1 packages and ldapts out of what start-up evaluates', () => {
+  it('keeps zod, the OpenAPI stack, the ASN.1 packages, ldapts, the libsql client, the XML parser and the QR encoder out of what start-up evaluates', () => {
     const eager = [...startup].flatMap(packagesOf)
     expect(eager).toContain('hono')
-    for (const lazy of ['zod', '@hono/zod-openapi', '@asteasolutions/zod-to-openapi', 'drizzle-zod', '@peculiar/asn1-cms', '@peculiar/asn1-schema', '@peculiar/asn1-x509', 'asn1js', 'ldapts']) expect(eager).not.toContain(lazy)
+    expect(eager).toContain('drizzle-orm')
+    for (const lazy of [
+      'zod',
+      '@hono/zod-openapi',
+      '@asteasolutions/zod-to-openapi',
+      'drizzle-zod',
+      '@peculiar/asn1-cms',
+      '@peculiar/asn1-schema',
+      '@peculiar/asn1-x509',
+      'asn1js',
+      'ldapts',
+      '@libsql/client',
+      '@libsql/core',
+      '@libsql/hrana-client',
+      'fast-xml-parser',
+      'is-unsafe',
+      'uqr',
+    ]) {
+      expect(eager).not.toContain(lazy)
+    }
+  })
+
+  // keepNames is off for the build and back on, file by file, for the packages that read names
+  // (scripts/build-worker.mjs, keepNamesWhereRead).
+  it('sets no function names at start-up, and keeps the names the lazy packages read', () => {
+    const setsName = /\(\w+,"name",\{value:\w+,configurable:!0\}\)/
+    for (const name of startup) expect(uploaded.get(name), name).not.toMatch(setsName)
+    const cms = [...outputs].find(([, output]) => output.entryPoint === 'src/protocols/apple/cms.ts')![0]
+    // @peculiar/asn1-schema parses a repeated field by `constructor.name === "Sequence"` (asn1js).
+    expect(uploaded.get(cms)).toMatch(/\(this,"Sequence"\)/)
+    const ldap = [...outputs].find(([, output]) => output.entryPoint === 'src/directory/client.ts')![0]
+    expect(uploaded.get(ldap)).toMatch(/\(this,"SearchRequest"\)/)
   })
 
   it('imports no node: built-in at start-up (workerd would load it for every isolate)', () => {
@@ -81,12 +112,22 @@ describe('the split Worker build', () => {
     }
   })
 
-  it('loads the admin API, CMS signing and the LDAP client through import() only', () => {
+  it('loads the admin API, CMS signing, the LDAP client, the libsql client, the Autodiscover body parser and the QR code through import() only', () => {
     const lazyEntries = new Map([...outputs].filter(([name]) => !startup.has(name)).flatMap(([name, output]) => (output.entryPoint ? [[output.entryPoint, name] as const] : [])))
-    expect([...lazyEntries.keys()].sort()).toEqual(['src/admin/api.ts', 'src/directory/client.ts', 'src/protocols/apple/cms.ts'])
+    expect([...lazyEntries.keys()].sort()).toEqual([
+      'src/admin/api.ts',
+      'src/db/libsql.ts',
+      'src/directory/client.ts',
+      'src/protocols/apple/cms.ts',
+      'src/protocols/autodiscover/request.ts',
+      'src/protocols/landing/qr.ts',
+    ])
     for (const name of lazyEntries.values()) expect(uploaded.has(name), name).toBe(true)
     expect(packagesOf(lazyEntries.get('src/admin/api.ts')!)).toContain('zod')
     expect(packagesOf(lazyEntries.get('src/protocols/apple/cms.ts')!)).toContain('@peculiar/asn1-cms')
+    expect(packagesOf(lazyEntries.get('src/db/libsql.ts')!)).toContain('@libsql/hrana-client')
+    expect(packagesOf(lazyEntries.get('src/protocols/autodiscover/request.ts')!)).toContain('fast-xml-parser')
+    expect(packagesOf(lazyEntries.get('src/protocols/landing/qr.ts')!)).toContain('uqr')
     const ldap = lazyEntries.get('src/directory/client.ts')!
     expect(packagesOf(ldap)).toContain('ldapts')
     // The node:util alias: ldapts gets the shim's silent debuglog, which re-exports workerd's `util`.
@@ -134,5 +175,16 @@ describe('the uploaded modules, served as they are', () => {
     const profile = await fetch(new URL('/mobileconfig?emailaddress=alice%40example.com', url))
     expect(profile.status).toBe(200)
     expect(await profile.text()).toContain('<key>EmailAddress</key>')
+    // The Autodiscover body parser and the QR code are modules of their own, loaded here.
+    const pox = await fetch(new URL('/autodiscover/autodiscover.xml', url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body: '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>',
+    })
+    expect(pox.status).toBe(200)
+    expect(await pox.text()).toContain('<Type>IMAP</Type>')
+    const landing = await fetch(new URL('/?emailaddress=alice%40example.com', url))
+    expect(landing.status).toBe(200)
+    expect(await landing.text()).toMatch(/<div class="qr-code"[^>]*><svg /)
   }, 30_000)
 })

@@ -15,7 +15,6 @@ import { ADDRESS_ERROR_MESSAGES, parseEmailAddress } from '../../core/address'
 import { anyCasePath } from './any-case-path'
 import { ERROR_MEANING, formatErrorTime, renderAutodiscoverError, serverIdFor, type AutodiscoverErrorCode } from './error-document'
 import { renderMobileSync, renderPoxSettings } from './render'
-import { parseAutodiscoverRequest } from './request'
 
 const POX_PATHS = ['/autodiscover/autodiscover.xml', '/autodiscover.xml']
 const POX_BODY_LIMIT = 64 * 1024
@@ -42,7 +41,11 @@ const { router, fail } = protocolRouter((c, failure) =>
 // Credentials: clients send Basic auth with the real password here (§5.7). It is never required,
 // never read, and neither it nor the body is ever logged.
 async function servePost(c: Context<AppEnv>) {
-  const request = parseAutodiscoverRequest(await c.req.text())
+  const body = await c.req.text()
+  // The body parser (fast-xml-parser) is imported on the first POST, not at every start-up: most
+  // requests are GETs of other protocols (docs/ARCHITECTURE.md "Start-up").
+  const { parseAutodiscoverRequest } = await import('./request')
+  const request = parseAutodiscoverRequest(body)
   if (!request.ok) {
     if (request.error.kind === 'unsupported-schema') return errorDocument(c, 601, request.error.message)
     return fail(c, { kind: 'bad-request', message: request.error.message })

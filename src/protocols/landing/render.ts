@@ -2,9 +2,8 @@
  * The landing page for users of the served domains: enter an address (and name), read the manual
  * settings, download the Apple profile (or scan its link as a QR code from a computer). Plain HTML
  * built with the escaping `html` template; no script; the one inline style block is allowed by its
- * hash and the provider's logo by its origin (route.ts). The QR code is inline SVG, drawn here.
+ * hash and the provider's logo by its origin (route.ts). The QR code is inline SVG, drawn by qr.ts.
  */
-import { renderSVG } from 'uqr'
 import type { AddressError } from '../../core/address'
 import { passwordServices, type AccountServer, type UserAccount } from '../../core/account'
 import type { Authentication, DavType, Provider, ServerType, SocketType } from '../../core/model'
@@ -60,6 +59,8 @@ export interface ProfileOffer {
    */
   readonly url: string
   readonly signature: ProfileSignature
+  /** The QR code of `url` (qr.ts): the route draws it, with a library it loads on first use. */
+  readonly qrCode: HtmlFragment
 }
 
 /** Everything that can go wrong, as the page explains it to people (describeProblem). */
@@ -220,18 +221,9 @@ function serverTable(caption: string, server: AccountServer): HtmlFragment {
 </table>`
 }
 
-/**
- * The QR code of the profile link as inline SVG (no request, so no CSP source). The library's
- * output is geometry only (the text is encoded in the path, never copied), so it is safe as markup.
- * Medium error correction and the standard four-module quiet zone: read from a screen at an angle.
- */
-export function profileQrCode(url: string): HtmlFragment {
-  return new HtmlFragment(renderSVG(url, { ecc: 'M', border: 4, pixelSize: 1 }))
-}
-
-function profileQrFigure(url: string): HtmlFragment {
+function profileQrFigure({ url, qrCode }: ProfileOffer): HtmlFragment {
   return html`<figure class="qr">
-<div class="qr-code" role="img" aria-label="QR code of the profile link">${profileQrCode(url)}</div>
+<div class="qr-code" role="img" aria-label="QR code of the profile link">${qrCode}</div>
 <figcaption>On a computer? Scan this code with the camera of your iPhone or iPad and open the link
 in Safari: it downloads the profile. Then go on with step 2 above. The link: <a href="${url}">${url}</a></figcaption>
 </figure>`
@@ -282,7 +274,7 @@ on your device instead.</p>`
     : null}
 <button type="submit">Download profile for ${who.address}</button>
 </form>
-${profileQrFigure(profile.url)}
+${profileQrFigure(profile)}
 </section>`
 }
 

@@ -118,6 +118,9 @@ site.get('/', countAs('landing'), async (c) => {
   const account = await resolveForRequest(c, { domain: who.domain, who, typedName: name })
   if (!account) return fail(c, { kind: 'unknown-domain', domain: typedDomain(address, who) })
   if (!account.primary.ok) return fail(c, { kind: 'missing-server', domain: typedDomain(address, who), missing: account.primary.error, provider: account.provider })
-  const profile = { url: profileUrl(c, who, name), signature: await profileSignature(c) }
+  const url = profileUrl(c, who, name)
+  const signature = await profileSignature(c)
+  const { profileQrCode } = await import('./qr')
+  const profile = { url, signature, qrCode: profileQrCode(url) }
   return respondWithPage(c, 200, { kind: 'settings', account, servers: account.primary.value, profile })
 })

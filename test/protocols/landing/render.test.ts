@@ -9,6 +9,7 @@ import {
   type LandingProblem,
   type ProfileSignature,
 } from '../../../src/protocols/landing/render'
+import { profileQrCode } from '../../../src/protocols/landing/qr'
 import { aDavServer, aDomainConfig, aServer, aUserAccount, NO_BRAND } from '../../support/build'
 import { decodePageQr, qrSvgOf } from './qr'
 
@@ -27,7 +28,7 @@ const aProvider = (brand: Partial<ProviderBrand> = {}, name = 'Example Mail'): P
 function settings(config: DomainConfig = aDomainConfig(), user: UserIdentity | null = null, signature: ProfileSignature = 'unsigned', url = PROFILE_URL): LandingOutcome {
   const account = aUserAccount(config, WHO, user)
   if (!account.primary.ok) throw new Error('test config lacks servers')
-  return { kind: 'settings', account, servers: account.primary.value, profile: { url, signature } }
+  return { kind: 'settings', account, servers: account.primary.value, profile: { url, signature, qrCode: profileQrCode(url) } }
 }
 
 const branded = (brand: Partial<ProviderBrand>, name?: string, signature?: ProfileSignature) => settings(aDomainConfig({ provider: aProvider(brand, name) }), null, signature)
