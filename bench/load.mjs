@@ -17,6 +17,7 @@
 //   --ceiling on               also load a bare node:http server answering the case's bytes
 //                              (bench/ceiling.mjs), interleaved with the service, and print ratios
 //   --rounds 2                 service/ceiling pairs per measurement, in alternating order
+//   --warmup 2                 seconds of load on each before its rounds, not counted (JIT, caches)
 //   --cold 0                   fresh starts for the cold-path figure (0 = none; see bench/README.md)
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     modes: { type: 'string', default: 'keep-alive,close' },
     ceiling: { type: 'string', default: 'on' },
     rounds: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '2' },
     cold: { type: 'string', default: '0' },
   },
 })
@@ -51,6 +53,8 @@ if (!['on', 'off'].includes(values.cache)) throw new Error('--cache is on or off
 if (!['on', 'off'].includes(values.ceiling)) throw new Error('--ceiling is on or off')
 const ROUNDS = Number(values.rounds)
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds needs a whole number ≥ 1')
+const WARMUP = Number(values.warmup)
+if (!(WARMUP >= 0)) throw new Error('--warmup needs a number of seconds ≥ 0')
 const COLD_STARTS = Number(values.cold)
 if (!Number.isInteger(COLD_STARTS) || COLD_STARTS < 0) throw new Error('--cold needs a whole number ≥ 0')
 const MODES = list(values.modes)
@@ -196,11 +200,11 @@ async function check(url, name) {
   if (name === 'pox' && !body.includes('<Protocol>')) throw new Error(`pox: no settings in the answer: ${body.slice(0, 200)}`)
 }
 
-function keepAliveLoad(url, name, connections) {
+function keepAliveLoad(url, name, connections, seconds) {
   const c = CASES[name]
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: url + c.path, method: c.method ?? 'GET', body: c.body, headers: c.headers, connections, duration: DURATION, expectBody: undefined },
+      { url: url + c.path, method: c.method ?? 'GET', body: c.body, headers: c.headers, connections, duration: seconds, expectBody: undefined },
       (error, result) => (error ? reject(error) : resolve(result)),
     )
     instance.on('error', reject)
@@ -231,7 +235,7 @@ const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(
  * `reconnectRate` drops the answers it reconnects after. Latency is connect to close, the way a
  * client that does not reuse connections sees it.
  */
-async function closeLoad(url, name, connections) {
+async function closeLoad(url, name, connections, seconds) {
   const c = CASES[name]
   const { hostname, port } = new URL(url)
   const body = c.body === undefined ? Buffer.alloc(0) : Buffer.from(c.body)
@@ -268,15 +272,15 @@ async function closeLoad(url, name, connections) {
       })
     })
   const started = performance.now()
-  const deadline = started + DURATION * 1000
+  const deadline = started + seconds * 1000
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < deadline) await one()
   }))
-  const seconds = (performance.now() - started) / 1000
+  const elapsed = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
   const wrongStatus = Object.entries(statuses).filter(([code]) => Number(code) !== c.status).reduce((sum, [, n]) => sum + n, 0)
   return {
-    requestsPerSecond: Math.round(latencies.length / seconds),
+    requestsPerSecond: Math.round(latencies.length / elapsed),
     p50Ms: Number(percentile(latencies, 50)?.toFixed(1)),
     p99Ms: Number(percentile(latencies, 99)?.toFixed(1)),
     requests: latencies.length,
@@ -285,8 +289,8 @@ async function closeLoad(url, name, connections) {
   }
 }
 
-const measure = async (url, name, connections, mode) =>
-  mode === 'close' ? closeLoad(url, name, connections) : summariseAutocannon(await keepAliveLoad(url, name, connections), CASES[name].status)
+const measure = async (url, name, connections, mode, seconds = DURATION) =>
+  mode === 'close' ? closeLoad(url, name, connections, seconds) : summariseAutocannon(await keepAliveLoad(url, name, connections, seconds), CASES[name].status)
 
 /** One answer of the service to a case, as it went over the wire (what the ceiling then serves). */
 function captureAnswer(url, name) {
@@ -352,6 +356,12 @@ const median = (xs) => {
 async function interleaved(serviceUrl, ceilingUrl, name, connections, mode) {
   const service = []
   const ceiling = []
+  // The first seconds of load on a fresh process are slower (V8 compiles the hot path as it runs):
+  // each gets them before its first counted round, so the rounds compare steady states.
+  if (WARMUP > 0) {
+    await measure(serviceUrl, name, connections, mode, WARMUP)
+    if (ceilingUrl) await measure(ceilingUrl, name, connections, mode, WARMUP)
+  }
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? ['service', 'ceiling'] : ['ceiling', 'service']
     for (const who of order) {
@@ -418,7 +428,7 @@ if (list(values.targets).some((t) => ['node', 'postgres', 'mysql'].includes(t)))
   execFileSync('npm', ['run', '--silent', 'build:node'], { stdio: 'inherit' })
 }
 console.log(
-  `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ${DURATION} s per run, ${ROUNDS} round(s), ` +
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ${DURATION} s per run, ${ROUNDS} round(s) after ${WARMUP} s of warm-up each, ` +
     `cache ${values.cache}, LOG_LEVEL ${values['log-level']}, ceiling ${values.ceiling}`,
 )
 const columns = ['target', 'domains', 'case', 'mode', 'conn', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ceiling', 'c p99', 'ratio', 'load 1m']
