@@ -30,6 +30,11 @@ export interface WarmAnswer {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /**
+   * The cached document the body comes from: the same object for every answer until its cache
+   * entry goes, so a runtime may keep what it derives from the body (its bytes) under it.
+   */
+  readonly document: object
 }
 
 /** A request as it reaches the runtime's entry, before the app. */

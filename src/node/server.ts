@@ -74,15 +74,25 @@ export function warmRequestOf(incoming: NodeRequest): IncomingRequest | undefine
   }
 }
 
+// The UTF-8 bytes of each cached document, encoded once: they live and go with its cache entry.
+const encodedBodies = new WeakMap<object, Buffer>()
+
+function encodeBody(answer: WarmAnswer): Buffer {
+  const body = Buffer.from(answer.body)
+  encodedBodies.set(answer.document, body)
+  return body
+}
+
 /** Writes a warm answer as the adaptor writes the app's: the same header names, order and Content-Length. */
 function writeAnswer(outgoing: ServerResponse, answer: WarmAnswer): void {
+  const body = encodedBodies.get(answer.document) ?? encodeBody(answer)
   // A Web Response's headers iterate sorted by name; the adaptor writes them so.
   const names = Object.keys(answer.headers).sort()
   const head: Record<string, string | number> = {}
   for (const name of names) head[name] = answer.headers[name] ?? ''
-  head['Content-Length'] = Buffer.byteLength(answer.body)
+  head['Content-Length'] = body.length
   outgoing.writeHead(answer.status, head)
-  outgoing.end(answer.body)
+  outgoing.end(body)
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {

@@ -72,7 +72,7 @@ export function warmAutoconfig(url: string, host: string, cache: DomainCache, tt
   if ('problem' in target) return undefined
   const document = cachedDocument(cache, target, DOCUMENT_KEY, renderDocument)
   if (!document) return undefined
-  return { domain: target.domain, status: document.status, headers: answerHeaders(false, ttlSetting), body: document.body }
+  return { domain: target.domain, status: document.status, headers: answerHeaders(false, ttlSetting), body: document.body, document }
 }
 
 export const autoconfig = router
