@@ -4,7 +4,7 @@
 // hand: `node scripts/build-worker.mjs`.
 //
 // Why not wrangler's own bundling: it runs esbuild without code splitting, so the parts that the
-// app imports with `import()` (the admin API with zod, CMS signing with PKI.js, the LDAP client)
+// app imports with `import()` (the admin API with zod, CMS signing with its ASN.1 packages, the LDAP client)
 // stay in the one `worker.js` that every isolate compiles, and their `node:` imports are hoisted to
 // its top, so workerd loads `node:net`, `node:tls`, `node:crypto`, … at every start-up. Here esbuild
 // splits: each `import()` target becomes a module of its own, and code shared with the entry goes
@@ -19,8 +19,10 @@
 //
 // What wrangler's bundling did and this keeps: the `node:util` alias (a silent debuglog, see
 // src/directory/node-util-shim.js), Node built-ins and `cloudflare:` modules left to workerd
-// (nodejs_compat), its conditions and target, NODE_ENV, minified output with names kept where code reads them, and a
-// source map (wrangler uploads it with the modules, as it did its own).
+// (nodejs_compat) and CommonJS `require` calls of them turned into imports, its conditions and
+// target, NODE_ENV, and minified output with names kept where code reads them; plus a source map
+// beside each module, for reading stack traces locally (not uploaded: wrangler.toml does not set
+// upload_source_maps, and did not before).
 //
 // Each entry gets its own folder, because wrangler uploads every module it finds beside `main`:
 //   dist/worker/worker.js                        src/worker.ts (the default `main`)
@@ -58,10 +60,23 @@ const ALIASES = { 'node:util': resolve(root, 'src/directory/node-util-shim.js') 
 
 const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')))
 
+const REQUIRED_BUILTIN = 'required-builtin'
+
 /** workerd provides these (nodejs_compat); bundling them would fail or duplicate the runtime's. */
 const runtimeModules = {
   name: 'runtime-modules',
   setup(build) {
+    // A CommonJS package's `require('buffer')` (mysql2, in the Hyperdrive entry) would become esbuild's
+    // `__require`, which throws in an ES module; as wrangler's bundling did, it becomes an import of
+    // the built-in whose default export the require returns.
+    build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)?$/ }, ({ path, kind }) =>
+      kind === 'require-call' && builtins.has(path.replace(/^node:/, '')) ? { path, namespace: REQUIRED_BUILTIN } : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: REQUIRED_BUILTIN }, ({ path }) => ({
+      contents: `import builtin from ${JSON.stringify(path)}; module.exports = builtin`,
+      loader: 'js',
+      resolveDir: root,
+    }))
     build.onResolve({ filter: /^node:util$/ }, () => ({ path: ALIASES['node:util'] }))
     build.onResolve({ filter: /^(node|cloudflare|workerd):/ }, ({ path }) => ({ path, external: true }))
     // Bare names (`util` in the shim, packages written for Node): workerd resolves them under

@@ -7,7 +7,7 @@
  * (docs/ARCHITECTURE.md "Start-up"; the worker test project runs the TypeScript source instead.)
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -186,5 +186,34 @@ describe('the uploaded modules, served as they are', () => {
     const landing = await fetch(new URL('/?emailaddress=alice%40example.com', url))
     expect(landing.status).toBe(200)
     expect(await landing.text()).toMatch(/<div class="qr-code"[^>]*><svg /)
+  }, 30_000)
+})
+
+describe('the Hyperdrive build, served as it is', () => {
+  let harness: TestHarness
+  let url: URL
+  beforeAll(async () => {
+    // wrangler.toml with the Hyperdrive entry as `main`, as README "Using PostgreSQL or MySQL" says
+    // to set it; built by the dry run above. D1 stays bound (it is used first): what is checked here
+    // is that the entry and its drivers (mysql2 is CommonJS and requires Node built-ins) load in workerd.
+    const config = (await readFile(join(ROOT, 'wrangler.toml'), 'utf8'))
+      .replace(/^main = .*$/m, `main = ${JSON.stringify(join(ROOT, 'dist/worker-hyperdrive/worker-hyperdrive.js'))}`)
+      .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(ROOT, 'schema/migrations'))}`)
+      .replace(/^\[build\][\s\S]*?(?=^\[)/m, '')
+    const configPath = join(folder, 'wrangler-hyperdrive.toml')
+    await writeFile(configPath, config)
+    harness = createTestHarness({ root: ROOT, workers: [{ configPath, vars: { LOG_LEVEL: 'warn' } }] })
+    url = (await harness.listen()).url
+    await harness.getWorker().applyD1Migrations('DB')
+  }, 60_000)
+  afterAll(() => harness?.close())
+
+  it('starts and answers', async () => {
+    const health = await fetch(new URL('/healthz', url))
+    expect(await health.text()).toBe('ok')
+    expect(health.status).toBe(200)
+    const unknown = await fetch(new URL('/mail/config-v1.1.xml?emailaddress=a%40nowhere.example', url))
+    expect(unknown.status).toBe(404)
+    await unknown.body?.cancel()
   }, 30_000)
 })
