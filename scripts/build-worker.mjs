@@ -32,9 +32,10 @@
 // Several builds may run at once (test files start wrangler side by side, and wrangler dev rebuilds
 // on changes): each file is written beside its place and renamed, so a reader sees the old or the
 // new file, never half of one; the same sources give the same file names and bytes (content
-// hashes); files left from an older build are removed once the new ones are in place.
+// hashes); files left from a build that started earlier are removed once the new ones are in
+// place (a concurrent build's newer files are left to the next build).
 import { builtinModules } from 'node:module'
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, transform } from 'esbuild'
@@ -146,6 +147,7 @@ export function buildOptions(entry, outdir) {
 /** Builds one entry into its folder (atomically per file); returns esbuild's metafile. */
 export async function buildEntry({ entry, outdir }) {
   const out = resolve(root, outdir)
+  const started = Date.now()
   const result = await build(buildOptions(entry, out))
   await mkdir(out, { recursive: true })
   const written = new Set()
@@ -155,8 +157,13 @@ export async function buildEntry({ entry, outdir }) {
     await rename(temporary, file.path)
     written.add(relative(out, file.path))
   }
+  // Only files from builds that started before this one: a build running beside it (other sources,
+  // other chunk names) may have just written its own, which its worker.js imports.
   for (const name of await readdir(out)) {
-    if (!written.has(name) && !name.startsWith('.')) await rm(join(out, name), { recursive: true, force: true })
+    if (written.has(name) || name.startsWith('.')) continue
+    const path = join(out, name)
+    const modified = await stat(path).then((s) => s.mtimeMs, () => Infinity)
+    if (modified < started) await rm(path, { recursive: true, force: true })
   }
   const metafile = `${out}.meta.json`
   const temporary = `${metafile}.${process.pid}.tmp`

@@ -22,7 +22,7 @@ import { mountAdminLazily } from './lazy-admin'
 import { loggablePath, loggerFor } from './log'
 import { serveMetrics, type MetricsExposition, type MetricsRecorder } from './metrics'
 import { keepsRecord, recordRequest, recorderFor } from './request-record'
-import { parseProxyCount, resolveRequestFacts } from './request-facts'
+import { requestFactsFor } from './request-facts'
 
 /** What differs between the Worker and the self-hosted Node entry; everything else is shared. */
 export interface AppOptions {
@@ -77,18 +77,8 @@ function setup(options: AppOptions) {
   const database = options.database ?? databaseFromBindings
   const peerAddress = options.peerAddress ?? cloudflarePeer
   return createMiddleware<AppEnv>(async (c, next) => {
-    const hops = parseProxyCount(c.env.PROXY_COUNT)
-    if (!hops.ok) throw new ConfigurationError('PROXY_COUNT must be a whole number from 0 to 10')
-    const facts = resolveRequestFacts(
-      {
-        url: c.req.url,
-        peer: peerAddress(c.req.raw),
-        forwardedFor: c.req.header('x-forwarded-for'),
-        forwardedProto: c.req.header('x-forwarded-proto'),
-        forwardedHost: c.req.header('x-forwarded-host'),
-      },
-      hops.value,
-    )
+    const facts = requestFactsFor(c.req.url, peerAddress(c.req.raw), (name) => c.req.header(name), c.env.PROXY_COUNT)
+    if (facts === null) throw new ConfigurationError('PROXY_COUNT must be a whole number from 0 to 10')
     c.set('facts', facts)
     // Before any route: several put the host into URLs they answer with. Workers only see hosts
     // routed to them; Node passes on whatever Host header a URL parser accepts.

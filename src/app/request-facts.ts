@@ -80,6 +80,26 @@ export function resolveRequestFacts(connection: ConnectionFacts, trustedHops: nu
   }
 }
 
+/**
+ * What every request gets before it is routed, read the same way by the app's setup middleware and
+ * by the warm answers (warm-answers.ts): `PROXY_COUNT` applied to the X-Forwarded-* headers. Null
+ * when `PROXY_COUNT` is not valid (the operator's mistake, answered by the app). The caller answers a
+ * Host that is not valid (`hostIsValid`).
+ */
+export function requestFactsFor(
+  url: string,
+  peer: string | null,
+  header: (name: string) => string | undefined,
+  proxyCountSetting: string | undefined,
+): RequestFacts | null {
+  const hops = parseProxyCount(proxyCountSetting)
+  if (!hops.ok) return null
+  return resolveRequestFacts(
+    { url, peer, forwardedFor: header('x-forwarded-for'), forwardedProto: header('x-forwarded-proto'), forwardedHost: header('x-forwarded-host') },
+    hops.value,
+  )
+}
+
 /** The facts of a request, as the app's setup middleware resolved them (trust 0 before it ran). */
 export function requestFacts(c: Context<AppEnv>): RequestFacts {
   return c.var.facts ?? resolveRequestFacts({ url: c.req.url, peer: null }, 0)

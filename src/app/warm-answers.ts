@@ -14,13 +14,14 @@
  */
 import type { Bindings } from './env'
 import type { AppOptions } from './create-app'
-import { databaseFromBindings } from '../db/from-bindings'
-import { loggerFor } from './log'
-import type { MetricsProtocol } from './metrics'
-import { parseProxyCount, resolveRequestFacts, type RequestFacts } from './request-facts'
+import type { AnsweredRequest } from './request-record'
+import type { Database } from '../db/database'
+import { loggerFor, type Logger } from './log'
+import type { MetricsProtocol, MetricsRecorder } from './metrics'
+import { requestFactsFor, type RequestFacts } from './request-facts'
 import { keepsRecord, recordRequest, recorderFor } from './request-record'
 import { domainCacheFor } from './resolve'
-import type { DomainCache } from '../db/domain-cache'
+import type { DomainCache, RenderedDocument } from '../db/domain-cache'
 import { AUTOCONFIG_PATHS, warmAutoconfig } from '../protocols/autoconfig/route'
 
 /** An answer as the app would send it: header names in lower case, as a Web Response has them. */
@@ -31,19 +32,20 @@ export interface WarmAnswer {
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
   /**
-   * The cached document the body comes from: the same object for every answer until its cache
-   * entry goes, so a runtime may keep what it derives from the body (its bytes) under it.
+   * The cached document the body comes from: as long as its cache entry keeps it, the same object
+   * for every answer, so a runtime may keep what it derives from the body (its bytes) under it. (An
+   * entry that holds its maximum of documents renders further keys afresh each time.)
    */
-  readonly document: object
+  readonly document: RenderedDocument
 }
 
 /** A request as it reaches the runtime's entry, before the app. */
 export interface IncomingRequest {
   readonly method: string
-  /** The absolute URL exactly as the app would get it. */
+  /** The absolute URL, one the app reads alike: the same path and query (its host is parsed again). */
   readonly url: string
-  /** A request header (lower-case name), or undefined. */
-  header(name: string): string | undefined
+  /** A request header (lower-case name; repeated ones joined with ", " as a Web Request's), or undefined. */
+  readonly header: (name: string) => string | undefined
   /** The address of the TCP peer, as AppOptions.peerAddress would give it. */
   readonly peer: string | null
 }
@@ -71,8 +73,25 @@ function routedPath(url: string): string | undefined {
 
 export type WarmAnswers = (request: IncomingRequest, env: Bindings) => WarmAnswer | undefined
 
-export function createWarmAnswers(options: Pick<AppOptions, 'database' | 'metrics'> = {}): WarmAnswers {
-  const database = options.database ?? databaseFromBindings
+export interface WarmAnswerOptions extends Pick<AppOptions, 'metrics'> {
+  /** The database of these bindings, opened: a request whose database is still opening goes to the app. */
+  readonly database: (env: Bindings) => Database
+}
+
+/**
+ * The log line and sample of a warm answer. Neither may fail the answer (MetricsRecorder's
+ * contract), and a failure here must not send the request on to the app, which would record it twice.
+ */
+function record(log: Logger, recorder: MetricsRecorder | null, request: AnsweredRequest): void {
+  try {
+    recordRequest(log, recorder, request)
+  } catch (error) {
+    log.log('error', 'warm answer: recording the request failed', { error: error instanceof Error ? error.name : 'unknown' })
+  }
+}
+
+export function createWarmAnswers(options: WarmAnswerOptions): WarmAnswers {
+  const { database } = options
   return (request, env) => {
     // HEAD is answered by the app (the same route, without a body).
     if (request.method !== 'GET') return undefined
@@ -82,35 +101,22 @@ export function createWarmAnswers(options: Pick<AppOptions, 'database' | 'metric
     if (route === undefined) return undefined
     const startedAt = Date.now()
     // As the app's setup middleware: a bad PROXY_COUNT or Host is the app's to answer.
-    const hops = parseProxyCount(env.PROXY_COUNT)
-    if (!hops.ok) return undefined
-    let facts: RequestFacts
+    let facts: RequestFacts | null
     try {
-      facts = resolveRequestFacts(
-        {
-          url: request.url,
-          peer: request.peer,
-          forwardedFor: request.header('x-forwarded-for'),
-          forwardedProto: request.header('x-forwarded-proto'),
-          forwardedHost: request.header('x-forwarded-host'),
-        },
-        hops.value,
-      )
+      facts = requestFactsFor(request.url, request.peer, request.header, env.PROXY_COUNT)
     } catch {
       // Not a URL (a Host with an impossible port or address): the app's adaptor refuses it.
       return undefined
     }
-    if (!facts.hostIsValid) return undefined
+    if (facts === null || !facts.hostIsValid) return undefined
     const db = database(env)
-    // Still being opened (libsql on a Worker, db/from-bindings.ts): the app waits for it.
-    if (db instanceof Promise) return undefined
     const ttlSetting = env.CONFIG_CACHE_TTL_SECONDS
     const answer = route.answer(request.url, facts.host, domainCacheFor(db, ttlSetting), ttlSetting)
     if (answer === undefined) return undefined
     const log = loggerFor(env.LOG_LEVEL)
     const recorder = recorderFor(options.metrics?.recorder, env, log)
     if (keepsRecord(log, recorder, route.protocol)) {
-      recordRequest(log, recorder, {
+      record(log, recorder, {
         method: request.method,
         path,
         url: request.url,

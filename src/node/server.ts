@@ -52,24 +52,25 @@ export interface ServerOptions {
 // without changing what the app reads of it (the host is parsed again by request-facts.ts; the
 // query is read raw): no percent-encoding of its own (space, quotes, `#`, `<`, `>`, non-ASCII) and
 // nothing its checks refuse. Anything else goes to the adaptor, which normalises or refuses it.
-const PLAIN_HOST = /^[A-Za-z0-9._-]{1,253}(?::\d{1,5})?$/
+// The host in lower case, as the adaptor's own check wants it: otherwise it compares the URL
+// parser's host name with the header and refuses some (`0X7F.1`) that the parser accepts.
+const PLAIN_HOST = /^[a-z0-9._-]{1,253}(?::\d{1,5})?$/
 const PLAIN_TARGET = /^\/[A-Za-z0-9._~/-]*(?:\?[!$%&(-;=?-~]*)?$/
 
 /** What of a node:http request the warm answers read. */
-export type NodeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'> & { readonly socket: { readonly remoteAddress?: string | undefined } }
+export type NodeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'headersDistinct'> & { readonly socket: { readonly remoteAddress?: string | undefined } }
 
 /** A node:http request as app/warm-answers.ts reads it, or undefined when only the adaptor may read it. */
 export function warmRequestOf(incoming: NodeRequest): IncomingRequest | undefined {
-  const { headers, url: target } = incoming
+  const { headers, headersDistinct, url: target } = incoming
   const host = headers.host
   if (host === undefined || target === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(target)) return undefined
   return {
     method: incoming.method ?? '',
     url: `http://${host}${target}`,
-    header: (name) => {
-      const value = headers[name]
-      return Array.isArray(value) ? value.join(', ') : value
-    },
+    // Every value of a repeated header, as the adaptor's Request has them (node's `headers` keeps
+    // only the first User-Agent, say).
+    header: (name) => headersDistinct[name]?.join(', '),
     peer: incoming.socket.remoteAddress ?? null,
   }
 }
@@ -87,9 +88,8 @@ function encodeBody(answer: WarmAnswer): Buffer {
 function writeAnswer(outgoing: ServerResponse, answer: WarmAnswer): void {
   const body = encodedBodies.get(answer.document) ?? encodeBody(answer)
   // A Web Response's headers iterate sorted by name; the adaptor writes them so.
-  const names = Object.keys(answer.headers).sort()
   const head: Record<string, string | number> = {}
-  for (const name of names) head[name] = answer.headers[name] ?? ''
+  for (const [name, value] of Object.entries(answer.headers).sort(([a], [b]) => (a < b ? -1 : 1))) head[name] = value
   head['Content-Length'] = body.length
   outgoing.writeHead(answer.status, head)
   outgoing.end(body)
@@ -104,18 +104,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const database = singleHandle(options.db)
   const appOptions: AppOptions = { database: () => database, peerAddress: (request) => peers.get(request) ?? null, resolveHost, doctor, metrics: prometheusMetrics() }
   const app = createApp(appOptions)
-  const warm = options.warmAnswers === false ? null : createWarmAnswers(appOptions)
+  const warm = options.warmAnswers === false ? null : createWarmAnswers({ database: () => database, metrics: appOptions.metrics })
   const fetch = (request: Request, node: HttpBindings | Http2Bindings) => {
     const peer = node.incoming.socket.remoteAddress
     if (peer !== undefined) peers.set(request, peer)
     return app.fetch(request, options.bindings)
   }
-  const appListener = getRequestListener(fetch)
+  // A request without a Host (HTTP/1.0, a load balancer's health check) is read as addressed to
+  // the listening host, as serve() set it up.
+  const appListener = getRequestListener(fetch, { hostname: options.host })
   const warmAnswerOf = (incoming: IncomingMessage): WarmAnswer | undefined => {
-    const request = warm === null ? undefined : warmRequestOf(incoming)
+    if (warm === null) return undefined
+    const request = warmRequestOf(incoming)
     if (request === undefined) return undefined
     try {
-      return warm?.(request, options.bindings)
+      return warm(request, options.bindings)
     } catch {
       // Whatever failed (a renderer, say) fails again in the app, which answers and logs it; thrown
       // here, it would end the process.

@@ -66,19 +66,39 @@ function logLinesOf(lines: readonly string[]): unknown[] {
 
 /** Whether the server answers a request warm: the functions its listener calls, on the same cache. */
 const warmLane = createWarmAnswers({ database: () => singleHandle(db) })
-function answeredWarm(method: string, target: string, headers: Record<string, string>): boolean {
+function answeredWarm(method: string, target: string, headers: Record<string, string>, repeated: readonly (readonly [string, string])[]): boolean {
   const silent = { ...bindings, LOG_LEVEL: 'error' }
-  const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
-  const request = warmRequestOf({ method, url: target, headers: lower, socket: { remoteAddress: '127.0.0.1' } })
+  const lines = [...Object.entries(headers), ...repeated].map(([name, value]) => [name.toLowerCase(), value] as const)
+  const distinct: Record<string, string[]> = {}
+  for (const [name, value] of lines) (distinct[name] ??= []).push(value)
+  const first = Object.fromEntries(Object.entries(distinct).map(([name, values]) => [name, values[0]]))
+  const request = warmRequestOf({ method, url: target, headers: first, headersDistinct: distinct, socket: { remoteAddress: '127.0.0.1' } })
   return request !== undefined && warmLane(request, silent) !== undefined
 }
 
 const HOST = 'autoconfig.example.com'
-const CASES: { name: string; method?: string; target: string; headers?: Record<string, string>; warm: boolean; logged?: boolean }[] = [
+const CASES: {
+  name: string
+  method?: string
+  target: string
+  headers?: Record<string, string>
+  /** Header lines sent after `headers`, repeating a name. */
+  repeated?: readonly (readonly [string, string])[]
+  warm: boolean
+  logged?: boolean
+}[] = [
   { name: 'an address, percent-encoded', target: '/mail/config-v1.1.xml?emailaddress=a%40example.com', warm: true },
   { name: 'an address with a raw @, on the .well-known path', target: '/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=b@example.net', warm: true },
   { name: 'no address: the Host names the domain', target: '/mail/config-v1.1.xml', warm: true },
-  { name: 'no address, an upper-case Host with a port', target: '/mail/config-v1.1.xml', headers: { Host: 'AUTOCONFIG.EXAMPLE.ORG:8080' }, warm: true },
+  { name: 'no address, a Host with a port', target: '/mail/config-v1.1.xml', headers: { Host: 'autoconfig.example.org:8080' }, warm: true },
+  { name: 'no address, an upper-case Host (the adaptor normalises it)', target: '/mail/config-v1.1.xml', headers: { Host: 'AUTOCONFIG.EXAMPLE.ORG:8080' }, warm: false },
+  {
+    name: 'a repeated User-Agent (the app reads every value)',
+    target: '/mail/config-v1.1.xml?emailaddress=a%40example.com',
+    headers: { 'User-Agent': 'curl/8' },
+    repeated: [['User-Agent', 'Thunderbird/128.0']],
+    warm: true,
+  },
   {
     name: 'behind a proxy (PROXY_COUNT=1): the forwarded host and client',
     target: '/mail/config-v1.1.xml',
@@ -96,15 +116,16 @@ const CASES: { name: string; method?: string; target: string; headers?: Record<s
   { name: 'a trailing slash (no route)', target: '/mail/config-v1.1.xml/?emailaddress=a%40example.com', warm: false },
   // Refused by the adaptor (400) before the app, so no log line from either.
   { name: 'a Host the adaptor refuses', target: '/mail/config-v1.1.xml', headers: { Host: 'a_b:99999' }, warm: false, logged: false },
+  { name: 'a Host the URL parser reads as another (0X7F.1)', target: '/mail/config-v1.1.xml', headers: { Host: '0X7F.1' }, warm: false, logged: false },
 ]
 
 describe('warm answers on the Node server', () => {
-  it.each(CASES)('$name: the same answer and log line as the app', async ({ method = 'GET', target, headers = {}, warm: expectWarm, logged = true }) => {
+  it.each(CASES)('$name: the same answer and log line as the app', async ({ method = 'GET', target, headers = {}, repeated = [], warm: expectWarm, logged = true }) => {
     const all = { Host: HOST, ...headers }
-    const head = [`${method} ${target} HTTP/1.1`, ...Object.entries(all).map(([name, value]) => `${name}: ${value}`)].join('\r\n')
+    const head = [`${method} ${target} HTTP/1.1`, ...[...Object.entries(all), ...repeated].map(([name, value]) => `${name}: ${value}`)].join('\r\n')
     // The first answer fills the domain cache (through the app); then one from each server.
     await exchange(plain, head)
-    expect(answeredWarm(method, target, all)).toBe(expectWarm)
+    expect(answeredWarm(method, target, all, repeated)).toBe(expectWarm)
     const lines = captureConsole()
     const fromWarm = await exchange(warm, head)
     const warmLog = logLinesOf(lines.splice(0))
@@ -115,6 +136,13 @@ describe('warm answers on the Node server', () => {
     expect(fromWarm).toMatch(/^HTTP\/1\.1 \d{3} /)
     expect(warmLog).toEqual(appLog)
     expect(warmLog).toHaveLength(logged ? 1 : 0)
+  })
+
+  it('answers HTTP/1.0 without a Host as addressed to the listening host (health checks)', async () => {
+    expect(await exchange(warm, 'GET /healthz HTTP/1.0')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/)
+    const answer = await exchange(warm, 'GET /mail/config-v1.1.xml?emailaddress=a%40example.com HTTP/1.0')
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(answer).toBe(await exchange(plain, 'GET /mail/config-v1.1.xml?emailaddress=a%40example.com HTTP/1.0'))
   })
 
   it('answers the warm ones with the document (sanity of the table above)', async () => {
