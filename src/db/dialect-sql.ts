@@ -16,6 +16,19 @@ import { TABLES_IN_DELETE_ORDER } from './tables'
 export const ONE_ROW: SQL = sql`(SELECT 1) AS one_row`
 
 /**
+ * Before rows are written with explicit ids (an import, a purge): on PostgreSQL every table is
+ * locked against other writers until the transaction ends. A concurrent insert would otherwise take
+ * its id from a sequence that afterExplicitIds has not moved yet, and collide with a row written
+ * here (a duplicate key where the client should get its row, or the import a 409). Reads go on.
+ * SQLite batches run alone; MySQL's AUTO_INCREMENT never hands out an id that is taken.
+ */
+export function beforeExplicitIds(db: Db): BatchItem<'sqlite'>[] {
+  if (dialectOf(db) !== 'postgresql') return []
+  const names = sql.join(TABLES_IN_DELETE_ORDER.map((table) => sql.identifier(getTableName(table))), sql`, `)
+  return [db.run(sql`LOCK TABLE ${names} IN EXCLUSIVE MODE`)]
+}
+
+/**
  * After rows were written with explicit ids: PostgreSQL's serial columns take their next value from
  * a sequence that such writes do not move, so it is set past the highest id (SQLite and MySQL's
  * AUTO_INCREMENT follow the highest id by themselves).

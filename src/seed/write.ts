@@ -9,7 +9,7 @@ import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as t from '../../schema/schema'
 import { fail, ok, type Result } from '../core/result'
 import { runStatements } from '../db/batch'
-import { afterExplicitIds, ONE_ROW, restartIds } from '../db/dialect-sql'
+import { afterExplicitIds, beforeExplicitIds, ONE_ROW, restartIds } from '../db/dialect-sql'
 import { usingDatabase, type Db } from '../db/client'
 import { TABLES_IN_DELETE_ORDER } from '../db/tables'
 import { parseSeed, type SeedPlan, type SeedProblem } from './format'
@@ -133,6 +133,7 @@ export async function writeSeed(db: Db, plan: SeedPlan, options: WriteOptions = 
   const activeSyncRows = plan.activeSync.flatMap(({ id, url, domains: served }) => servedIds(served).map((domain_id) => ({ id: activeSyncId(id), domain_id, url })))
 
   const written = await runStatements(db, (q): BatchItem<'sqlite'>[] => [
+    ...beforeExplicitIds(q),
     ...(options.requireEmpty === undefined ? [] : emptinessGuard(q, options.requireEmpty === 'providers' ? [t.provider] : TABLES_IN_DELETE_ORDER)),
     ...(options.replace ? purgeStatements(q) : []),
     ...insertRows(q, t.ldapserver, [...plan.ldapServers]),
@@ -172,7 +173,7 @@ function purgeStatements(db: Db): BatchItem<'sqlite'>[] {
 /** Deletes every row of every table, atomically; returns how many providers and domains went. */
 export async function purgeAll(db: Db): Promise<Result<{ providers: number; domains: number }, 'conflict'>> {
   const [providers, domains] = await usingDatabase(() => Promise.all([db.$count(t.provider), db.$count(t.domain)]))
-  const purged = await runStatements(db, (q) => [...purgeStatements(q), ...afterExplicitIds(q)])
+  const purged = await runStatements(db, (q) => [...beforeExplicitIds(q), ...purgeStatements(q), ...afterExplicitIds(q)])
   if (!purged.ok) return purged
   // An emptied database numbers its rows from 1 again, as SQLite does.
   await usingDatabase(() => restartIds(db))
