@@ -58,19 +58,33 @@ const PLAIN_HOST = /^[a-z0-9._-]{1,253}(?::\d{1,5})?$/
 const PLAIN_TARGET = /^\/[A-Za-z0-9._~/-]*(?:\?[!$%&(-;=?-~]*)?$/
 
 /** What of a node:http request the warm answers read. */
-export type NodeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'headersDistinct'> & { readonly socket: { readonly remoteAddress?: string | undefined } }
+export type NodeRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'rawHeaders'> & { readonly socket: { readonly remoteAddress?: string | undefined } }
+
+/**
+ * Every value of a header, joined with ", " as the adaptor's Request joins them (node's `headers`
+ * keeps only the first of a repeated User-Agent, say). Read from the raw list: `headersDistinct`
+ * would build an object of arrays for every request.
+ */
+function joinedHeader(raw: readonly string[], name: string): string | undefined {
+  let joined: string | undefined
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const field = raw[i] ?? ''
+    if (field.length !== name.length || field.toLowerCase() !== name) continue
+    const value = raw[i + 1] ?? ''
+    joined = joined === undefined ? value : `${joined}, ${value}`
+  }
+  return joined
+}
 
 /** A node:http request as app/warm-answers.ts reads it, or undefined when only the adaptor may read it. */
 export function warmRequestOf(incoming: NodeRequest): IncomingRequest | undefined {
-  const { headers, headersDistinct, url: target } = incoming
+  const { headers, rawHeaders, url: target } = incoming
   const host = headers.host
   if (host === undefined || target === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(target)) return undefined
   return {
     method: incoming.method ?? '',
     url: `http://${host}${target}`,
-    // Every value of a repeated header, as the adaptor's Request has them (node's `headers` keeps
-    // only the first User-Agent, say).
-    header: (name) => headersDistinct[name]?.join(', '),
+    header: (name) => joinedHeader(rawHeaders, name),
     peer: incoming.socket.remoteAddress ?? null,
   }
 }

@@ -69,10 +69,8 @@ const warmLane = createWarmAnswers({ database: () => singleHandle(db) })
 function answeredWarm(method: string, target: string, headers: Record<string, string>, repeated: readonly (readonly [string, string])[]): boolean {
   const silent = { ...bindings, LOG_LEVEL: 'error' }
   const lines = [...Object.entries(headers), ...repeated].map(([name, value]) => [name.toLowerCase(), value] as const)
-  const distinct: Record<string, string[]> = {}
-  for (const [name, value] of lines) (distinct[name] ??= []).push(value)
-  const first = Object.fromEntries(Object.entries(distinct).map(([name, values]) => [name, values[0]]))
-  const request = warmRequestOf({ method, url: target, headers: first, headersDistinct: distinct, socket: { remoteAddress: '127.0.0.1' } })
+  const first = Object.fromEntries([...lines].reverse())
+  const request = warmRequestOf({ method, url: target, headers: first, rawHeaders: lines.flat(), socket: { remoteAddress: '127.0.0.1' } })
   return request !== undefined && warmLane(request, silent) !== undefined
 }
 
