@@ -14,12 +14,11 @@
  */
 import type { Bindings } from './env'
 import type { AppOptions } from './create-app'
-import type { AnsweredRequest } from './request-record'
 import type { Database } from '../db/database'
 import { loggerFor, type Logger } from './log'
 import type { MetricsProtocol, MetricsRecorder } from './metrics'
 import { requestFactsFor, type RequestFacts } from './request-facts'
-import { keepsRecord, recordRequest, recorderFor } from './request-record'
+import { keepsRecord, recordRequest, recorderFor, type AnsweredRequest } from './request-record'
 import { domainCacheFor } from './resolve'
 import type { DomainCache, RenderedDocument } from '../db/domain-cache'
 import { AUTOCONFIG_PATHS, warmAutoconfig } from '../protocols/autoconfig/route'
